@@ -1,0 +1,5 @@
+"""`python -m badgegen`."""
+
+from badgegen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,135 @@
+"""Stage 4: bake an assertion into a badge image (Open Badges 2.0 baking spec).
+
+PNG: one uncompressed `iTXt` chunk with keyword `openbadges`, holding the
+assertion JSON, placed right after `IHDR`; any earlier `openbadges` chunk
+(iTXt, tEXt or zTXt) is dropped, so baking twice never yields two. This works
+on bytes: the image was decoded and cleaned once per badge class (`images.py`),
+so baking a thousand awards costs a thousand byte copies, not a thousand encodes.
+
+SVG: an `<openbadges:assertion verify="URL">` element as the first child of the
+root, with the JSON in a CDATA section. JSON text never contains `]]>` outside
+strings, and inside strings it is written `]]\\u003e`, which is the same JSON
+value, so the CDATA section cannot be closed early by content.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+KEYWORD = b"openbadges"
+_TEXT_CHUNKS = {b"iTXt", b"tEXt", b"zTXt"}
+OB_NAMESPACE = "http://openbadges.org"
+
+
+class BakeError(ValueError):
+    """The bytes given are not an image that can be baked or unbaked."""
+
+
+# --- PNG -------------------------------------------------------------------------------
+
+
+def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """Split a PNG into (type, data) chunks, checking lengths (not CRCs: Pillow did)."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise BakeError("not a PNG")
+    chunks: list[tuple[bytes, bytes]] = []
+    offset = len(PNG_SIGNATURE)
+    while offset < len(png):
+        if offset + 8 > len(png):
+            raise BakeError("truncated PNG")
+        (length,) = struct.unpack(">I", png[offset : offset + 4])
+        kind = png[offset + 4 : offset + 8]
+        end = offset + 12 + length
+        if end > len(png):
+            raise BakeError("truncated PNG")
+        chunks.append((kind, png[offset + 8 : offset + 8 + length]))
+        offset = end
+        if kind == b"IEND":
+            break
+    if not chunks or chunks[0][0] != b"IHDR":
+        raise BakeError("PNG without IHDR")
+    return chunks
+
+
+def _chunk_bytes(kind: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
+def _is_openbadges(kind: bytes, data: bytes) -> bool:
+    return kind in _TEXT_CHUNKS and data.split(b"\x00", 1)[0] == KEYWORD
+
+
+def _itxt(text: str) -> bytes:
+    # keyword, NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL
+    return KEYWORD + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")
+
+
+def bake_png(png: bytes, assertion_json: str) -> bytes:
+    """`png` with exactly one `openbadges` iTXt chunk holding `assertion_json`."""
+    chunks = [c for c in _chunks(png) if not _is_openbadges(*c)]
+    out = [PNG_SIGNATURE, _chunk_bytes(*chunks[0]), _chunk_bytes(b"iTXt", _itxt(assertion_json))]
+    out.extend(_chunk_bytes(kind, data) for kind, data in chunks[1:])
+    return b"".join(out)
+
+
+def unbake_png(png: bytes) -> str | None:
+    """The text of the `openbadges` chunk, or None when the PNG is not baked."""
+    for kind, data in _chunks(png):
+        if not _is_openbadges(kind, data):
+            continue
+        rest = data[len(KEYWORD) + 1 :]
+        if kind == b"tEXt":
+            return rest.decode("latin-1")
+        if kind == b"zTXt":
+            return zlib.decompress(rest[1:]).decode("latin-1")
+        compressed, body = rest[0], rest[2:]
+        body = body.split(b"\x00", 2)[2]  # skip language tag and translated keyword
+        return (zlib.decompress(body) if compressed else body).decode("utf-8")
+    return None
+
+
+# --- SVG -------------------------------------------------------------------------------
+
+_ROOT_RE = re.compile(r"<svg\b[^>]*>", re.DOTALL)
+_ASSERTION_RE = re.compile(r"\s*<openbadges:assertion\b.*?</openbadges:assertion>", re.DOTALL)
+_CDATA_RE = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+
+
+def cdata_safe(assertion_json: str) -> str:
+    """The same JSON value with no `]]>` in its text."""
+    return assertion_json.replace("]]>", "]]\\u003e")
+
+
+def bake_svg(svg: str, assertion_json: str, verify_url: str) -> str:
+    """`svg` with one `openbadges:assertion` element holding the assertion."""
+    svg = _ASSERTION_RE.sub("", svg)
+    match = _ROOT_RE.search(svg)
+    if match is None:
+        raise BakeError("no <svg> root element")
+    root = match.group(0)
+    if "xmlns:openbadges=" not in root:
+        root = root[:-1].rstrip("/").rstrip() + f' xmlns:openbadges="{OB_NAMESPACE}">'
+        if match.group(0).endswith("/>"):
+            raise BakeError("empty <svg/> element")
+    element = (
+        f'<openbadges:assertion verify="{_attr(verify_url)}">'
+        f"<![CDATA[{cdata_safe(assertion_json)}]]></openbadges:assertion>"
+    )
+    return svg[: match.start()] + root + element + svg[match.end() :]
+
+
+def unbake_svg(svg: str) -> str | None:
+    """The JSON held by the `openbadges:assertion` element, or None."""
+    match = _ASSERTION_RE.search(svg)
+    if match is None:
+        return None
+    cdata = _CDATA_RE.search(match.group(0))
+    return cdata.group(1) if cdata else None
+
+
+def _attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

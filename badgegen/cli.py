@@ -1,0 +1,102 @@
+"""The command line: `badgegen build | validate | serve`.
+
+A thin layer: parse options, call the pipeline, print. Content problems and
+other `BadgegenError`s are printed without a traceback and give their exit code
+(2 for content); anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from badgegen.errors import BadgegenError, ContentError
+from badgegen.pipeline import BuildConfig, BuildReport, build, check
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="badgegen", description="Open Badges registry: YAML content → static site."
+    )
+    commands = parser.add_subparsers(dest="command")
+    for name, about in (
+        ("build", "build the site from the content (default)"),
+        ("validate", "check the content without writing anything"),
+        ("serve", "build, then serve the site on 127.0.0.1 for a preview"),
+    ):
+        command = commands.add_parser(name, help=about, description=about)
+        _add_common(command)
+        if name == "serve":
+            command.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default content/)"
+    )
+    parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default site/)")
+    parser.add_argument("--base-url", help="public address of the site, overriding registry.yaml")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default=os.environ.get("BADGEGEN_LANG", "fr"),
+        help="language of messages (default fr, or $BADGEGEN_LANG)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in `argv` and return the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-"):
+        args_list.insert(0, "build")
+    args = _parser().parse_args(args_list)
+    config = BuildConfig(content=args.content, out=args.out, base_url=args.base_url, strict=args.strict)
+    if args.command == "serve" and args.base_url is None:
+        config = BuildConfig(
+            content=args.content, out=args.out, base_url=f"http://127.0.0.1:{args.port}/", strict=args.strict
+        )
+    try:
+        if args.command == "validate":
+            report = check(config)
+            _print_warnings(report.warnings, args.lang)
+            print(_validated_line(report, args.lang))
+            return 0
+        report = build(config)
+    except BadgegenError as error:
+        print(error.format_message(args.lang), file=sys.stderr)
+        return error.exit_code
+    _print_warnings(report.warnings, args.lang)
+    print(_built_line(report, config.out, args.lang))
+    if args.command == "serve":
+        from badgegen.serve import serve_forever
+
+        serve_forever(config.out, args.port, args.lang)
+    return 0
+
+
+def _print_warnings(warnings: list[ContentError], lang: str) -> None:
+    for warning in sorted(warnings):
+        print(warning.format(lang), file=sys.stderr)
+
+
+def _validated_line(report: BuildReport, lang: str) -> str:
+    registry = report.registry
+    assert registry is not None
+    counts = (len(registry.issuers), len(registry.badges), len(registry.awards), len(registry.endorsements))
+    if lang == "fr":
+        return "Contenu valide : {} organisations, {} badges, {} attributions, {} recommandations.".format(
+            *counts
+        )
+    return "Content is valid: {} issuers, {} badges, {} awards, {} endorsements.".format(*counts)
+
+
+def _built_line(report: BuildReport, out: Path, lang: str) -> str:
+    files, size = len(report.files), sum(report.files.values()) / 1024
+    if lang == "fr":
+        return f"Site construit dans {out}/ : {files} fichiers, {size:.0f} Ko, en {report.seconds:.2f} s."
+    return f"Site built in {out}/: {files} files, {size:.0f} KB, in {report.seconds:.2f} s."

@@ -1,0 +1,133 @@
+"""The error types of badgegen, and how they map to exit codes.
+
+A mistake in `content/` is the coordinator's to fix, never a crash: it becomes a
+`ContentError` that names the file, line, column, a stable code, the field and a
+message with a fix, in French or English. The build collects every one of them
+and fails once (`ContentErrors`, exit code 2). Anything else that escapes is a bug
+in badgegen and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from badgegen.messages import render_message
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem found in the content, located precisely enough to fix it.
+
+    `params` fill the message template of `code` (see `badgegen.messages`), so
+    the same error prints in either language.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    field: str
+    params: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    severity: str = field(default="error", compare=False)
+
+    def message(self, lang: str) -> str:
+        """The sentence saying what is wrong, in `lang`."""
+        return render_message(self.code, dict(self.params), lang)[0]
+
+    def hint(self, lang: str) -> str:
+        """The sentence saying how to fix it, in `lang` (may be empty)."""
+        return render_message(self.code, dict(self.params), lang)[1]
+
+    def format(self, lang: str) -> str:
+        """`path:line:col: code field: message`, then the fix on an indented line."""
+        head = f"{self.path}:{self.line}:{self.column}: {self.code} {self.field or '-'}: "
+        text = head + self.message(lang)
+        hint = self.hint(lang)
+        if hint:
+            label = "correction" if lang == "fr" else "fix"
+            text += f"\n    → {label} : {hint}" if lang == "fr" else f"\n    → {label}: {hint}"
+        return text
+
+
+def dotted_path(path: tuple[str | int, ...]) -> str:
+    """A JSON path as a coordinator reads it: `evidence[0].name`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def make_error(
+    path: str,
+    position: tuple[int, int],
+    code: str,
+    field_name: str,
+    severity: str = "error",
+    **params: object,
+) -> ContentError:
+    """Build a `ContentError` from keyword parameters (all turned into text)."""
+    line, column = position
+    return ContentError(
+        path=path,
+        line=line,
+        column=column,
+        code=code,
+        field=field_name,
+        params=tuple(sorted((key, str(value)) for key, value in params.items())),
+        severity=severity,
+    )
+
+
+class BadgegenError(Exception):
+    """Base of every error badgegen reports to the user without a traceback."""
+
+    exit_code: ClassVar[int] = 1
+
+    def format_message(self, lang: str) -> str:
+        """The text printed to the user."""
+        return str(self)
+
+
+class ContentErrors(BadgegenError):
+    """All the content problems of one run: the content must be fixed (exit 2)."""
+
+    exit_code: ClassVar[int] = 2
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        super().__init__(f"{len(errors)} content error(s)")
+        self.errors = sorted(errors)
+
+    def format_message(self, lang: str) -> str:
+        lines = [error.format(lang) for error in self.errors]
+        count = len(self.errors)
+        if lang == "fr":
+            summary = f"{count} erreur{'s' if count > 1 else ''} dans le contenu : rien n'a été publié."
+        else:
+            summary = f"{count} error{'s' if count > 1 else ''} in the content: nothing was published."
+        return "\n".join([*lines, summary])
+
+
+class StrictModeError(BadgegenError):
+    """Warnings were reported and `--strict` turns them into a failure (exit 2)."""
+
+    exit_code: ClassVar[int] = 2
+
+    def __init__(self, warnings: list[ContentError]) -> None:
+        super().__init__(f"{len(warnings)} warning(s) in strict mode")
+        self.warnings = sorted(warnings)
+
+    def format_message(self, lang: str) -> str:
+        lines = [warning.format(lang) for warning in self.warnings]
+        count = len(self.warnings)
+        if lang == "fr":
+            summary = f"{count} avertissement(s) et le mode strict est actif : rien n'a été publié."
+        else:
+            summary = f"{count} warning(s) in strict mode: nothing was published."
+        return "\n".join([*lines, summary])
+
+
+class BuildError(BadgegenError):
+    """The build could not finish for a reason outside the content (disk, output folder)."""
+
+    exit_code: ClassVar[int] = 1

@@ -1,0 +1,126 @@
+"""Check badge and logo images once, and make them safe to publish.
+
+A PNG is decoded and re-encoded once per badge class (not once per award): the
+decode proves it is a real image, and the re-encode drops every metadata chunk
+(camera data, authoring tool, an old `openbadges` chunk...) so nothing but
+pixels is published. Baking then works on these clean bytes at byte level.
+
+An SVG is parsed as XML and refused when it could run code or load anything
+from elsewhere (scripts, event handlers, external references, DTDs), because
+it is served from the registry's own origin.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from typing import Literal
+
+import resvg_py
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
+
+from badgegen.model import Image
+
+SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_MAX_PIXELS = 4096 * 4096
+
+
+class ImageProblem(Exception):
+    """Why an image cannot be used, in both languages (used as the error's `problem`)."""
+
+
+def prepare_image(name: str, raw: bytes) -> Image:
+    """Check `raw` (the file `name`) and return a clean, publishable `Image`."""
+    kind: Literal["png", "svg"] = "svg" if name.lower().endswith(".svg") else "png"
+    if kind == "png":
+        data, width, height = clean_png(raw)
+        return Image(source_name=name, format=kind, data=data, width=width, height=height, png=data)
+    data, width, height = clean_svg(raw)
+    png, _, _ = clean_png(rasterise_svg(data, width, height))
+    return Image(source_name=name, format=kind, data=data, width=width, height=height, png=png)
+
+
+def rasterise_svg(svg: bytes, width: int, height: int) -> bytes:
+    """A PNG rendering of a checked SVG, at most 512 pixels wide.
+
+    Every award gets a baked PNG, the format every backpack and LinkedIn read,
+    even when its badge was drawn as SVG; resvg (a maintained Rust renderer with
+    wheels, no system library) draws it once per badge class.
+    """
+    scale = min(1.0, 512 / max(width, height, 1))
+    try:
+        return bytes(
+            resvg_py.svg_to_bytes(
+                svg_string=svg.decode("utf-8"), width=round(width * scale), height=round(height * scale)
+            )
+        )
+    except ValueError as exc:
+        raise ImageProblem(f"SVG impossible à dessiner / the SVG cannot be drawn ({exc})") from exc
+
+
+def clean_png(raw: bytes) -> tuple[bytes, int, int]:
+    """Decode a PNG and re-encode its pixels only, deterministically."""
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ImageProblem("ce n'est pas un fichier PNG / not a PNG file")
+    try:
+        with PILImage.open(io.BytesIO(raw)) as image:
+            if image.width * image.height > _MAX_PIXELS:
+                raise ImageProblem("image trop grande / image too large")
+            image.load()
+            pixels = image.convert("RGBA") if image.mode not in ("RGB", "RGBA", "L", "LA") else image.copy()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ImageProblem(f"PNG illisible / unreadable PNG ({exc})") from exc
+    out = io.BytesIO()
+    pixels.save(out, format="PNG", optimize=True)
+    return out.getvalue(), pixels.width, pixels.height
+
+
+_FORBIDDEN_TAGS = {"script", "foreignObject", "iframe", "embed", "object"}
+_DTD_RE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def clean_svg(raw: bytes) -> tuple[bytes, int, int]:
+    """Check that an SVG is plain, self-contained vector art; return it with its size."""
+    if _DTD_RE.search(raw):
+        raise ImageProblem("le SVG contient une DTD / the SVG contains a DTD")
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as exc:
+        raise ImageProblem(f"SVG illisible / unreadable SVG ({exc})") from exc
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise ImageProblem("la racine n'est pas <svg> / the root element is not <svg>")
+    for element in root.iter():
+        _check_svg_element(element)
+    width, height = _svg_size(root)
+    text = raw.decode("utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.encode("utf-8"), width, height
+
+
+def _check_svg_element(element: ET.Element) -> None:
+    local = element.tag.rsplit("}", 1)[-1]
+    if local in _FORBIDDEN_TAGS:
+        raise ImageProblem(f"élément <{local}> interdit / <{local}> is not allowed")
+    for attr, value in element.attrib.items():
+        name = attr.rsplit("}", 1)[-1]
+        if name.lower().startswith("on"):
+            raise ImageProblem(f"attribut {name} interdit / the {name} attribute is not allowed")
+        if (attr == _XLINK_HREF or name == "href") and not value.startswith(("#", "data:image/")):
+            raise ImageProblem("lien externe interdit / external links are not allowed")
+        if "url(" in value and not re.search(r"url\(\s*#", value):
+            raise ImageProblem("lien externe interdit / external links are not allowed")
+
+
+def _svg_size(root: ET.Element) -> tuple[int, int]:
+    """The SVG's size from width/height, or from its viewBox."""
+    view_box = root.get("viewBox", "").replace(",", " ").split()
+    try:
+        width = float(str(root.get("width", "")).removesuffix("px") or view_box[2])
+        height = float(str(root.get("height", "")).removesuffix("px") or view_box[3])
+    except (IndexError, ValueError) as exc:
+        raise ImageProblem("taille inconnue (width/height ou viewBox) / unknown size") from exc
+    return round(width), round(height)

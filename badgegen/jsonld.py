@@ -1,0 +1,196 @@
+"""Stage 3: the model as Open Badges 2.0 JSON-LD documents (hosted verification).
+
+One pure function per document type; each returns a dict whose key order is
+fixed by construction, so the same model always serialises to the same bytes.
+Every `id` is the absolute URL the document is published at: a verifier fetches
+that URL and must get the same document back (HostedBadge verification).
+
+Texts are published in French (`@language: fr`), the registry's first language.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from badgegen import urls
+from badgegen.model import Award, BadgeClass, Endorsement, Evidence, Issuer, Registry, Text
+from badgegen.timeutil import iso
+
+CONTEXT = "https://w3id.org/openbadges/v2"
+LANGUAGE = "fr"
+_GENRES = {
+    "photo": "Photo",
+    "video": "Video",
+    "audio": "Podcast",
+    "document": "Document",
+    "text": "Testimony",
+}
+
+Document = dict[str, Any]
+
+
+def dumps(document: Document) -> bytes:
+    """Stable JSON bytes: UTF-8, two-space indent, trailing newline."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _fr(text: Text) -> str:
+    return text.fr
+
+
+def _endorsement_ids(registry: Registry, kind: str, subject_id: str) -> list[str]:
+    base = registry.site.base_url
+    return [base + urls.endorsement_json(e) for e in registry.endorsements_of(kind, subject_id)]
+
+
+def issuer_document(registry: Registry, issuer: Issuer) -> Document:
+    """OB 2.0 Profile (type Issuer). The validator requires name, url and email."""
+    base = registry.site.base_url
+    doc: Document = {
+        "@context": CONTEXT,
+        "type": "Issuer",
+        "id": base + urls.issuer_json(issuer),
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+    }
+    if issuer.description is not None:
+        doc["description"] = _fr(issuer.description)
+    if issuer.image is not None:
+        doc["image"] = base + urls.issuer_image(issuer)
+    endorsements = _endorsement_ids(registry, "issuer", issuer.slug)
+    if endorsements:
+        doc["endorsement"] = endorsements
+    doc["@language"] = LANGUAGE
+    return doc
+
+
+def badge_document(registry: Registry, badge: BadgeClass) -> Document:
+    """OB 2.0 BadgeClass with criteria (narrative and page), alignments and tags."""
+    base = registry.site.base_url
+    criteria: Document = {"id": base + urls.badge_page(badge, "fr")}
+    if badge.criteria is not None:
+        criteria["narrative"] = _fr(badge.criteria)
+    doc: Document = {
+        "@context": CONTEXT,
+        "type": "BadgeClass",
+        "id": base + urls.badge_json(badge),
+        "name": _fr(badge.name),
+        "description": _fr(badge.description),
+        "image": base + urls.badge_image(badge),
+        "criteria": criteria,
+        "issuer": base + urls.issuer_json(badge.issuer),
+    }
+    if badge.tags:
+        doc["tags"] = list(badge.tags)
+    if badge.alignments:
+        doc["alignment"] = [_alignment(a) for a in badge.alignments]
+    endorsements = _endorsement_ids(registry, "badge", badge.slug)
+    if endorsements:
+        doc["endorsement"] = endorsements
+    doc["@language"] = LANGUAGE
+    return doc
+
+
+def _alignment(alignment: Any) -> Document:
+    doc: Document = {"targetName": alignment.name, "targetUrl": alignment.url}
+    if alignment.description:
+        doc["targetDescription"] = alignment.description
+    doc["targetFramework"] = alignment.framework
+    if alignment.code:
+        doc["targetCode"] = alignment.code
+    return doc
+
+
+def assertion_document(registry: Registry, award: Award) -> Document:
+    """OB 2.0 Assertion, hosted; a revoked award becomes the short revoked document."""
+    if award.revoked is not None:
+        return revoked_assertion_document(registry, award)
+    base = registry.site.base_url
+    doc: Document = {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": base + urls.assertion_json(award),
+        "recipient": {
+            "type": award.recipient.type,
+            "hashed": True,
+            "salt": award.recipient.salt,
+            "identity": award.recipient.identity,
+        },
+        "badge": base + urls.badge_json(award.badge),
+        "verification": {"type": "HostedBadge"},
+        "issuedOn": iso(award.issued_on),
+        "image": base + urls.assertion_png(award),
+    }
+    if award.expires is not None:
+        doc["expires"] = iso(award.expires)
+    if award.narrative is not None:
+        doc["narrative"] = _fr(award.narrative)
+    if award.evidence:
+        doc["evidence"] = [_evidence(registry, item) for item in award.evidence]
+    endorsements = _endorsement_ids(registry, "award", award.id)
+    if endorsements:
+        doc["endorsement"] = endorsements
+    doc["@language"] = LANGUAGE
+    return doc
+
+
+def revoked_assertion_document(registry: Registry, award: Award) -> Document:
+    """What the spec asks a host to answer for a revoked assertion; it stays published."""
+    assert award.revoked is not None
+    return {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": registry.site.base_url + urls.assertion_json(award),
+        "revoked": True,
+        "revocationReason": award.revoked.reason,
+    }
+
+
+def evidence_url(registry: Registry, item: Evidence) -> str | None:
+    """The absolute URL of a piece of evidence: its own, or the published media file."""
+    if item.file is not None:
+        return registry.site.base_url + urls.media(item.file)
+    return item.url
+
+
+def _evidence(registry: Registry, item: Evidence) -> Document:
+    doc: Document = {"type": "Evidence"}
+    url = evidence_url(registry, item)
+    if url is not None:
+        doc["id"] = url
+    doc["name"] = _fr(item.name)
+    if item.description is not None:
+        doc["description"] = _fr(item.description)
+    if item.narrative is not None:
+        doc["narrative"] = _fr(item.narrative)
+    doc["genre"] = _GENRES[item.kind]
+    return doc
+
+
+def endorsement_document(registry: Registry, endorsement: Endorsement) -> Document:
+    """OB 2.0 Endorsement: a hosted claim by an issuer Profile about another object."""
+    base = registry.site.base_url
+    return {
+        "@context": CONTEXT,
+        "type": "Endorsement",
+        "id": base + urls.endorsement_json(endorsement),
+        "claim": {
+            "id": _subject_id(registry, endorsement),
+            "endorsementComment": _fr(endorsement.comment),
+        },
+        "issuer": base + urls.issuer_json(endorsement.endorser),
+        "issuedOn": iso(endorsement.issued_on),
+        "verification": {"type": "HostedBadge"},
+        "@language": LANGUAGE,
+    }
+
+
+def _subject_id(registry: Registry, endorsement: Endorsement) -> str:
+    base = registry.site.base_url
+    if endorsement.subject_kind == "award":
+        return base + urls.assertion_json(registry.awards[endorsement.subject_id])
+    if endorsement.subject_kind == "badge":
+        return base + urls.badge_json(registry.badges[endorsement.subject_id])
+    return base + urls.issuer_json(registry.issuers[endorsement.subject_id])

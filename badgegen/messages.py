@@ -1,0 +1,263 @@
+"""Every message badgegen prints about content, in French and English.
+
+One entry per stable error code: the message (what is wrong) and the hint (how
+to fix it). Codes never change meaning, so coordinators and the docs can refer
+to them; `docs/errors.md` lists them all, and a test checks that every code
+used in the code base has both languages here.
+
+Templates use `str.format` fields filled from the error's parameters.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    """The two languages of one message and of its hint."""
+
+    fr: str
+    en: str
+    hint_fr: str
+    hint_en: str
+
+
+CATALOGUE: dict[str, Entry] = {
+    # --- reading files -------------------------------------------------------------
+    "yaml-syntax": Entry(
+        "ce fichier n'est pas du YAML valide ({problem}).",
+        "this file is not valid YAML ({problem}).",
+        "regardez la ligne indiquée : indentation (espaces, pas de tabulation), deux-points après chaque nom, guillemets fermés.",
+        "look at the line shown: indentation (spaces, no tabs), a colon after each name, closed quotes.",
+    ),
+    "yaml-encoding": Entry(
+        "ce fichier n'est pas enregistré en UTF-8.",
+        "this file is not saved as UTF-8.",
+        "enregistrez le fichier avec l'encodage UTF-8 dans votre éditeur.",
+        "save the file with the UTF-8 encoding in your editor.",
+    ),
+    "yaml-duplicate-key": Entry(
+        "« {key} » est écrit deux fois (déjà à la ligne {first_line}).",
+        "'{key}' is written twice (already on line {first_line}).",
+        "gardez une seule ligne « {key} » et supprimez l'autre.",
+        "keep a single '{key}' line and delete the other.",
+    ),
+    "yaml-alias": Entry(
+        "les ancres et alias YAML (« &{name} », « *{name} », « << ») ne sont pas acceptés.",
+        "YAML anchors and aliases ('&{name}', '*{name}', '<<') are not accepted.",
+        "écrivez la valeur en entier à chaque endroit où elle sert.",
+        "write the value out in full everywhere it is used.",
+    ),
+    "yaml-tag": Entry(
+        "l'étiquette YAML « {tag} » n'est pas acceptée.",
+        "the YAML tag '{tag}' is not accepted.",
+        "retirez ce qui commence par « ! » devant la valeur.",
+        "remove what starts with '!' before the value.",
+    ),
+    "yaml-key": Entry(
+        "un nom de champ doit être un simple mot.",
+        "a field name must be a plain word.",
+        "écrivez le nom du champ suivi de deux-points, par exemple « name: ».",
+        "write the field name followed by a colon, for example 'name:'.",
+    ),
+    "empty-file": Entry(
+        "ce fichier est vide.",
+        "this file is empty.",
+        "remplissez-le en partant d'un fichier du même dossier, ou supprimez-le s'il n'a jamais été publié.",
+        "fill it in from another file of the same folder, or delete it if it was never published.",
+    ),
+    "not-a-mapping": Entry(
+        "ce fichier doit contenir une liste de champs « nom: valeur ».",
+        "this file must contain a list of 'name: value' fields.",
+        "commencez chaque ligne par le nom d'un champ suivi de deux-points.",
+        "start each line with a field name followed by a colon.",
+    ),
+    "missing-registry": Entry(
+        "le fichier registry.yaml est introuvable dans le dossier de contenu.",
+        "registry.yaml is missing from the content folder.",
+        "créez registry.yaml (nom, adresse du site, langues, contact).",
+        "create registry.yaml (name, site address, languages, contact).",
+    ),
+    "bad-file-name": Entry(
+        "le nom de fichier « {name} » ne convient pas : il sert dans les adresses du site.",
+        "the file name '{name}' is not suitable: it is used in the site's addresses.",
+        "utilisez seulement des minuscules sans accent, des chiffres et des tirets, par exemple « {suggestion} ».",
+        "use only lower-case letters without accents, digits and hyphens, for example '{suggestion}'.",
+    ),
+    "misplaced-file": Entry(
+        "le fichier « {name} » n'est pas à sa place.",
+        "the file '{name}' is not in the right place.",
+        "{where_fr}",
+        "{where_en}",
+    ),
+    # --- schema -----------------------------------------------------------------------
+    "missing-field": Entry(
+        "le champ obligatoire « {name} » manque.",
+        "the required field '{name}' is missing.",
+        "ajoutez une ligne « {name}: … » ({about}).",
+        "add a line '{name}: …' ({about}).",
+    ),
+    "unknown-field": Entry(
+        "le champ « {name} » n'existe pas ici.",
+        "there is no field '{name}' here.",
+        "{suggestion_fr}champs possibles : {allowed}.",
+        "{suggestion_en}possible fields: {allowed}.",
+    ),
+    "wrong-type": Entry(
+        "la valeur {value} n'est pas du bon type : il faut {expected_fr}.",
+        "the value {value} has the wrong type: expected {expected_en}.",
+        "{about}",
+        "{about}",
+    ),
+    "not-allowed": Entry(
+        "la valeur {value} n'est pas acceptée.",
+        "the value {value} is not accepted.",
+        "{suggestion_fr}valeurs possibles : {allowed}.",
+        "{suggestion_en}possible values: {allowed}.",
+    ),
+    "bad-format": Entry(
+        "la valeur {value} n'a pas la bonne forme.",
+        "the value {value} is not written the right way.",
+        "{format_fr}",
+        "{format_en}",
+    ),
+    "empty-value": Entry(
+        "ce champ est vide.",
+        "this field is empty.",
+        "écrivez une valeur, ou supprimez la ligne si le champ est facultatif.",
+        "write a value, or delete the line if the field is optional.",
+    ),
+    "out-of-range": Entry(
+        "la valeur {value} est hors limites ({limit}).",
+        "the value {value} is out of range ({limit}).",
+        "choisissez un nombre dans les limites.",
+        "pick a number within the limits.",
+    ),
+    "list-problem": Entry(
+        "cette liste ne convient pas : {problem_fr}.",
+        "this list is not right: {problem_en}.",
+        "corrigez la liste.",
+        "fix the list.",
+    ),
+    # --- values and cross references ---------------------------------------------------
+    "invalid-date": Entry(
+        "la date {value} n'existe pas.",
+        "the date {value} does not exist.",
+        "vérifiez le jour et le mois (AAAA-MM-JJ).",
+        "check the day and the month (YYYY-MM-DD).",
+    ),
+    "unknown-timezone": Entry(
+        "le fuseau horaire « {value} » est inconnu.",
+        "the time zone '{value}' is unknown.",
+        "écrivez par exemple « Europe/Paris ».",
+        "write for example 'Europe/Paris'.",
+    ),
+    "base-url-slash": Entry(
+        "l'adresse du site {value} doit finir par « / ».",
+        "the site address {value} must end with '/'.",
+        "ajoutez « / » à la fin.",
+        "add '/' at the end.",
+    ),
+    "unknown-reference": Entry(
+        "{kind_fr} « {value} » n'existe pas.",
+        "{kind_en} '{value}' does not exist.",
+        "{suggestion_fr}vérifiez le nom du fichier dans le dossier {folder}/.",
+        "{suggestion_en}check the file name in the {folder}/ folder.",
+    ),
+    "duplicate-id": Entry(
+        "l'identifiant « {value} » est déjà utilisé par {other}.",
+        "the id '{value}' is already used by {other}.",
+        "chaque attribution a son propre identifiant : créez-la avec « badgegen award ».",
+        "every award has its own id: create it with 'badgegen award'.",
+    ),
+    "endorsement-subject": Entry(
+        "une recommandation porte sur une seule chose : award, badge ou issuer ({found}).",
+        "an endorsement is about exactly one thing: award, badge or issuer ({found}).",
+        "gardez un seul de ces trois champs.",
+        "keep only one of these three fields.",
+    ),
+    "missing-image": Entry(
+        "l'image « {name} » est introuvable à côté de ce fichier.",
+        "the image '{name}' is not next to this file.",
+        "ajoutez le fichier image dans le même dossier, ou corrigez son nom.",
+        "add the image file to the same folder, or fix its name.",
+    ),
+    "invalid-image": Entry(
+        "l'image « {name} » ne peut pas être utilisée : {problem}.",
+        "the image '{name}' cannot be used: {problem}.",
+        "exportez de nouveau l'image en PNG ou en SVG simple (sans script ni lien externe).",
+        "export the image again as PNG or plain SVG (no script, no external link).",
+    ),
+    "missing-file": Entry(
+        "le fichier « {name} » est introuvable dans content/media/.",
+        "the file '{name}' is not in content/media/.",
+        "ajoutez le fichier dans content/media/, ou corrigez son nom.",
+        "add the file to content/media/, or fix its name.",
+    ),
+    "evidence-source": Entry(
+        "une preuve a besoin d'une adresse (url) ou d'un fichier (file), pas des deux (seul un texte peut s'en passer).",
+        "a piece of evidence needs an address (url) or a file (file), not both (only a text may have neither).",
+        "gardez « url » pour un lien, ou « file » pour un fichier de content/media/.",
+        "keep 'url' for a link, or 'file' for a file in content/media/.",
+    ),
+    "dates-out-of-order": Entry(
+        "la date {value} ({name}) est avant {other_value} ({other}).",
+        "the date {value} ({name}) is before {other_value} ({other}).",
+        "corrigez l'une des deux dates.",
+        "fix one of the two dates.",
+    ),
+    "issued-in-future": Entry(
+        "la date {value} est dans le futur (construction du {now}).",
+        "the date {value} is in the future (build of {now}).",
+        "une attribution ne peut pas être datée après aujourd'hui : corrigez la date.",
+        "an award cannot be dated after today: fix the date.",
+    ),
+    # --- warnings ---------------------------------------------------------------------
+    "missing-criteria": Entry(
+        "ce badge n'explique pas ce qu'il faut montrer pour l'obtenir (criteria).",
+        "this badge does not say what must be shown to earn it (criteria).",
+        "ajoutez « criteria: » avec une liste simple de ce que la personne sait faire.",
+        "add 'criteria:' with a simple list of what the person can do.",
+    ),
+    "award-year-folder": Entry(
+        "cette attribution de {year} est rangée dans le dossier {folder}.",
+        "this award from {year} is stored in the {folder} folder.",
+        "rangez-la dans awards/{year}/ (un fichier publié ne se déplace pas : laissez-le s'il est déjà en ligne).",
+        "store it in awards/{year}/ (a published file does not move: leave it if it is already online).",
+    ),
+    "image-size": Entry(
+        "l'image « {name} » pèse {size} Ko, c'est lourd pour un badge.",
+        "the image '{name}' weighs {size} KB, which is heavy for a badge.",
+        "réduisez-la (256 × 256 pixels suffisent).",
+        "make it smaller (256 × 256 pixels are enough).",
+    ),
+    "image-not-square": Entry(
+        "l'image « {name} » n'est pas carrée ({width} × {height}).",
+        "the image '{name}' is not square ({width} × {height}).",
+        "recadrez-la en carré : les porte-badges l'affichent ainsi.",
+        "crop it to a square: backpacks show it that way.",
+    ),
+    "unused-file": Entry(
+        "le fichier « {name} » n'est utilisé par aucun contenu.",
+        "the file '{name}' is not used by any content.",
+        "supprimez-le s'il n'est pas utile, ou citez-le dans un fichier YAML.",
+        "delete it if it is not needed, or refer to it in a YAML file.",
+    ),
+}
+
+
+def render_message(code: str, params: dict[str, str], lang: str) -> tuple[str, str]:
+    """The message and hint of `code` in `lang`, filled with `params`."""
+    entry = CATALOGUE[code]
+    if lang == "fr":
+        message, hint = entry.fr, entry.hint_fr
+    else:
+        message, hint = entry.en, entry.hint_en
+    return message.format_map(_Defaults(params)), hint.format_map(_Defaults(params))
+
+
+class _Defaults(dict[str, str]):
+    """A mapping that renders a missing template field as empty text."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

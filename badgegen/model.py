@@ -1,0 +1,205 @@
+"""The typed, frozen model of a registry: what templates and emitters see.
+
+Nothing here reads files or knows about YAML. Each field's docstring or comment
+names the Open Badges 2.0 property it feeds, so the mapping in `jsonld.py` can
+be checked against the spec at a glance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Family = Literal["savoir-faire", "savoir-etre", "engagement"]
+Status = Literal["valid", "expired", "revoked"]
+FAMILIES: tuple[Family, ...] = ("savoir-faire", "savoir-etre", "engagement")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in French with an optional English version."""
+
+    fr: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, falling back to French when there is no translation."""
+        return self.en if lang == "en" and self.en else self.fr
+
+    def has(self, lang: str) -> bool:
+        return lang == "fr" or self.en is not None
+
+
+@dataclass(frozen=True)
+class Image:
+    """A checked image, ready to publish (PNG re-encoded without metadata, or clean SVG)."""
+
+    source_name: str
+    format: Literal["png", "svg"]
+    data: bytes
+    width: int
+    height: int
+    png: bytes  # the PNG to bake: the image itself, or the rendering of an SVG
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Site:
+    """registry.yaml: the registry as a whole."""
+
+    name: Text
+    tagline: Text | None
+    description: Text | None
+    base_url: str  # always ends with "/"
+    languages: tuple[str, ...]
+    timezone: str
+    contact: Contact
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """An organisation (OB 2.0 Profile): issues badges or endorses."""
+
+    slug: str
+    name: str  # Profile.name
+    kind: str
+    url: str  # Profile.url
+    email: str  # Profile.email (public contact only)
+    description: Text | None  # Profile.description
+    territory: str | None
+    image: Image | None  # Profile.image
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """AlignmentObject: a link to ROME, ESCO or another framework."""
+
+    framework: str  # targetFramework
+    code: str | None  # targetCode
+    name: str  # targetName
+    url: str  # targetUrl
+    description: str | None  # targetDescription
+
+
+@dataclass(frozen=True)
+class BadgeClass:
+    """A badge that can be awarded (OB 2.0 BadgeClass)."""
+
+    slug: str
+    name: Text  # BadgeClass.name
+    description: Text  # BadgeClass.description
+    issuer: Issuer  # BadgeClass.issuer
+    image: Image  # BadgeClass.image
+    family: Family
+    self_declared: bool
+    criteria: Text | None  # BadgeClass.criteria.narrative
+    tags: tuple[str, ...]  # BadgeClass.tags
+    alignments: tuple[Alignment, ...]  # BadgeClass.alignment
+    validity_months: int | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """IdentityObject: always a salted SHA-256 hash of a normalised e-mail."""
+
+    type: str
+    identity: str  # "sha256$" + hex digest
+    salt: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Evidence: a photo, a video, a podcast, a document or a text."""
+
+    kind: str  # photo | video | audio | document | text
+    url: str | None  # Evidence.id (absolute; a media file becomes a site URL)
+    file: str | None  # the media file name, when published with the site
+    name: Text  # Evidence.name
+    description: Text | None  # Evidence.description (alt text of a photo)
+    narrative: Text | None  # Evidence.narrative
+    transcript: str | None
+
+
+@dataclass(frozen=True)
+class Revocation:
+    on: datetime
+    reason: str  # Assertion.revocationReason
+
+
+@dataclass(frozen=True)
+class Award:
+    """One badge awarded to one person (OB 2.0 Assertion)."""
+
+    id: str  # random, unguessable; the file name
+    badge: BadgeClass  # Assertion.badge
+    recipient: Recipient  # Assertion.recipient
+    issued_on: datetime  # Assertion.issuedOn (time-zone aware)
+    expires: datetime | None  # Assertion.expires (award's own, or from validity_months)
+    narrative: Text | None  # Assertion.narrative
+    evidence: tuple[Evidence, ...]  # Assertion.evidence
+    revoked: Revocation | None  # Assertion.revoked / revocationReason
+    listed: bool  # shown in public listings only with the earner's consent
+
+    def status(self, now: datetime) -> Status:
+        """Valid, expired or revoked at `now` (the build time)."""
+        if self.revoked is not None:
+            return "revoked"
+        if self.expires is not None and self.expires <= now:
+            return "expired"
+        return "valid"
+
+
+@dataclass(frozen=True)
+class Endorsement:
+    """A recommendation by an organisation (OB 2.0 Endorsement)."""
+
+    id: str
+    endorser: Issuer  # Endorsement.issuer
+    subject_kind: Literal["award", "badge", "issuer"]
+    subject_id: str  # the award id, badge slug or issuer slug
+    issued_on: datetime  # Endorsement.issuedOn
+    comment: Text  # Endorsement.claim.endorsementComment
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything the build publishes, resolved and sorted by id."""
+
+    site: Site
+    build_time: datetime
+    issuers: dict[str, Issuer] = field(default_factory=dict)
+    badges: dict[str, BadgeClass] = field(default_factory=dict)
+    awards: dict[str, Award] = field(default_factory=dict)
+    endorsements: dict[str, Endorsement] = field(default_factory=dict)
+    media: tuple[str, ...] = ()
+
+    def endorsements_of(self, kind: str, subject_id: str) -> list[Endorsement]:
+        """The endorsements of one award, badge or issuer, oldest first."""
+        found = [
+            e for e in self.endorsements.values() if e.subject_kind == kind and e.subject_id == subject_id
+        ]
+        return sorted(found, key=lambda e: (e.issued_on, e.id))
+
+    def listed_awards_of(self, badge: BadgeClass) -> list[Award]:
+        """The awards of `badge` whose earners agreed to be listed, newest first."""
+        found = [a for a in self.awards.values() if a.badge.slug == badge.slug and a.listed]
+        return sorted(found, key=lambda a: (a.issued_on, a.id), reverse=True)
+
+    def badges_of(self, issuer: Issuer) -> list[BadgeClass]:
+        return [b for b in self.badges.values() if b.issuer.slug == issuer.slug]
+
+    def badges_by_family(self) -> list[tuple[Family, list[BadgeClass]]]:
+        """Badge classes grouped by skill family, in the families' fixed order."""
+        groups = [(family, [b for b in self.badges.values() if b.family == family]) for family in FAMILIES]
+        return [(family, badges) for family, badges in groups if badges]
+
+    def status(self, award: Award) -> Status:
+        return award.status(self.build_time)

@@ -1,0 +1,148 @@
+"""Stage 5: the HTML pages, in every language, from the model.
+
+One Jinja2 environment (autoescape on, `StrictUndefined`, so a typo in a
+template fails the build instead of printing nothing). Links between pages are
+relative, so the same site works at any address (GitHub Pages project path,
+a local preview on 127.0.0.1); only `404.html`, which the host serves at any
+missing path, uses links from the site root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from badgegen import jsonld, mdtext, urls
+from badgegen.i18n import format_date, translate
+from badgegen.model import Award, BadgeClass, Issuer, Registry, Text
+
+Page = tuple[str, bytes]
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """The one Jinja2 environment: strict, autoescaped, with the Markdown filter."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = mdtext.to_html
+    return env
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """How a page links elsewhere: relative to its own folder, or from the site root."""
+
+    page_path: str
+    root: str | None = None
+
+    def __call__(self, target: str) -> str:
+        if self.root is not None:
+            return self.root + target
+        here = posixpath.dirname(self.page_path.rstrip("/") + "/x") if self.page_path else ""
+        if target == "" or target.endswith("/"):
+            relative = posixpath.relpath(target or ".", here or ".")
+            return "./" if relative == "." else relative + "/"
+        return posixpath.relpath(target, here or ".")
+
+
+def _other_language(path: str, lang: str) -> str:
+    return path.removeprefix("en/") if lang == "en" else "en/" + path
+
+
+def render_pages(registry: Registry, env: jinja2.Environment) -> Iterator[Page]:
+    """Every page of the site in every language, as (path, bytes), in a fixed order."""
+    for lang in registry.site.languages:
+        yield from _pages_in(registry, env, lang)
+    yield "404.html", _render(env, "404.html", _context(registry, "404.html", "fr", root=True))
+
+
+def _pages_in(registry: Registry, env: jinja2.Environment, lang: str) -> Iterator[Page]:
+    listed = sorted((a for a in registry.awards.values() if a.listed), key=lambda a: (a.issued_on, a.id))
+    yield _page(env, registry, lang, urls.page(lang), "home.html", recent=list(reversed(listed))[:6])
+    yield _page(env, registry, lang, urls.catalogue_page(lang), "catalogue.html")
+    yield _page(env, registry, lang, urls.issuers_page(lang), "issuers.html")
+    for badge in registry.badges.values():
+        yield _page(env, registry, lang, urls.badge_page(badge, lang), "badge.html", badge=badge)
+    for issuer in registry.issuers.values():
+        yield _page(env, registry, lang, urls.issuer_page(issuer, lang), "issuer.html", issuer=issuer)
+    for award in registry.awards.values():
+        yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
+
+
+def _page(
+    env: jinja2.Environment, registry: Registry, lang: str, path: str, template: str, **extra: Any
+) -> Page:
+    context = _context(registry, path, lang)
+    context.update(extra)
+    return path + "index.html", _render(env, template, context)
+
+
+def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> bytes:
+    return env.get_template(template).render(context).encode("utf-8")
+
+
+def _context(registry: Registry, path: str, lang: str, *, root: bool = False) -> dict[str, Any]:
+    """What every template gets: the registry, the language and link helpers."""
+    site = registry.site
+    link = PageLinks(path, urlsplit(site.base_url).path if root else None)
+    return {
+        "registry": registry,
+        "site": site,
+        "lang": lang,
+        "page_path": path,
+        "canonical": site.base_url + path,
+        "alternate": site.base_url + _other_language(path, lang) if not root else None,
+        "alternate_link": link(_other_language(path, lang)) if not root else None,
+        "other_lang": "en" if lang == "fr" else "fr",
+        "url": link,
+        "t": lambda key, **params: translate(key, lang, **params),
+        "tx": lambda text: _text(text, lang),
+        "date": lambda moment: format_date(moment, lang, site.timezone),
+        "urls": urls,
+        "status": registry.status,
+        "endorsements_of": registry.endorsements_of,
+        "evidence_url": lambda item: jsonld.evidence_url(registry, item),
+        "subject_link": _subject_link(registry, lang, link),
+        "subject_name": _subject_name(registry, lang),
+    }
+
+
+def _text(text: Text | None, lang: str) -> str:
+    return "" if text is None else text.get(lang)
+
+
+def _subject_link(registry: Registry, lang: str, link: PageLinks) -> Callable[[Any], str]:
+    def subject_link(endorsement: Any) -> str:
+        subject: Award | BadgeClass | Issuer
+        if endorsement.subject_kind == "award":
+            subject = registry.awards[endorsement.subject_id]
+            return link(urls.award_page(subject, lang))
+        if endorsement.subject_kind == "badge":
+            subject = registry.badges[endorsement.subject_id]
+            return link(urls.badge_page(subject, lang))
+        subject = registry.issuers[endorsement.subject_id]
+        return link(urls.issuer_page(subject, lang))
+
+    return subject_link
+
+
+def _subject_name(registry: Registry, lang: str) -> Callable[[Any], str]:
+    def subject_name(endorsement: Any) -> str:
+        if endorsement.subject_kind == "award":
+            return registry.awards[endorsement.subject_id].badge.name.get(lang)
+        if endorsement.subject_kind == "badge":
+            return registry.badges[endorsement.subject_id].name.get(lang)
+        return registry.issuers[endorsement.subject_id].name
+
+    return subject_name

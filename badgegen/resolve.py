@@ -1,0 +1,438 @@
+"""Stage 2b: check what crosses files, and build the typed model.
+
+After each document has passed its schema, this stage resolves references
+(award → badge → issuer, endorsement → endorser and subject), checks images,
+media files and dates, and builds the frozen `Registry`. Every problem is
+collected; the model is returned only when there is none.
+
+A document that failed its schema is left out of the model, but its id still
+counts as known, so one typo is reported once, not once per file that refers to it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from badgegen import images
+from badgegen.errors import ContentError, dotted_path, make_error
+from badgegen.load import MEDIA_FOLDER, RawContent, RawDocument, display_path
+from badgegen.model import (
+    Alignment,
+    Award,
+    BadgeClass,
+    Contact,
+    Endorsement,
+    Evidence,
+    Image,
+    Issuer,
+    Recipient,
+    Registry,
+    Revocation,
+    Site,
+    Text,
+)
+from badgegen.schema import schema_errors
+from badgegen.timeutil import BadDate, add_months, iso, load_zone, parse_content_date
+
+_IMAGE_WARN_BYTES = 256 * 1024
+_REFERENCE_KINDS = {
+    "issuer": ("l'organisation", "the organisation", "issuers"),
+    "badge": ("le badge", "the badge", "badges"),
+    "award": ("l'attribution", "the award", "awards/<année>"),
+}
+
+
+@dataclass
+class Resolution:
+    """The model (when the content is right) and everything found on the way."""
+
+    registry: Registry | None
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+
+
+@dataclass
+class _Resolver:
+    raw: RawContent
+    now: datetime
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
+    used_media: set[str] = field(default_factory=set)
+
+    # --- helpers ----------------------------------------------------------------------
+    def error(self, doc: RawDocument, path: tuple[str | int, ...], code: str, **params: object) -> None:
+        self.errors.append(
+            make_error(doc.display_path, doc.position_of(*path), code, dotted_path(path), **params)
+        )
+
+    def warn(self, doc: RawDocument, path: tuple[str | int, ...], code: str, **params: object) -> None:
+        self.warnings.append(
+            make_error(doc.display_path, doc.position_of(*path), code, dotted_path(path), "warning", **params)
+        )
+
+    def date(self, doc: RawDocument, path: tuple[str | int, ...], text: str) -> datetime | None:
+        try:
+            return parse_content_date(text, self.zone)
+        except BadDate:
+            self.error(doc, path, "invalid-date", value=text)
+            return None
+
+    def reference(
+        self, doc: RawDocument, path: tuple[str | int, ...], kind: str, value: str, known: set[str]
+    ) -> bool:
+        if value in known:
+            return True
+        close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+        kind_fr, kind_en, folder = _REFERENCE_KINDS[kind]
+        self.error(
+            doc,
+            path,
+            "unknown-reference",
+            value=value,
+            kind_fr=kind_fr.capitalize(),
+            kind_en=kind_en.capitalize(),
+            folder=folder,
+            suggestion_fr=f"vouliez-vous écrire « {close[0]} » ? " if close else "",
+            suggestion_en=f"did you mean '{close[0]}'? " if close else "",
+        )
+        return False
+
+    def image(self, doc: RawDocument, path: tuple[str | int, ...], name: str) -> Image | None:
+        file = doc.path.parent / name
+        if not file.is_file():
+            self.error(doc, path, "missing-image", name=name)
+            return None
+        raw = file.read_bytes()
+        try:
+            image = images.prepare_image(name, raw)
+        except images.ImageProblem as problem:
+            self.error(doc, path, "invalid-image", name=name, problem=str(problem))
+            return None
+        if len(raw) > _IMAGE_WARN_BYTES:
+            self.warn(doc, path, "image-size", name=name, size=len(raw) // 1024)
+        if image.width != image.height:
+            self.warn(doc, path, "image-not-square", name=name, width=image.width, height=image.height)
+        return image
+
+
+def resolve(raw: RawContent, now: datetime, base_url: str | None = None) -> Resolution:
+    """Check `raw` whole and build the `Registry`; `base_url` overrides registry.yaml's."""
+    resolver = _Resolver(raw=raw, now=now, errors=list(raw.errors))
+    valid = _schema_valid(resolver)
+    site = _site(resolver, valid, base_url)
+    issuers = _issuers(resolver, valid)
+    badges = _badges(resolver, valid, issuers)
+    awards = _awards(resolver, valid, badges)
+    endorsements = _endorsements(resolver, valid, issuers, awards, badges)
+    _check_media(resolver)
+    registry = None
+    if not resolver.errors and site is not None:
+        registry = Registry(
+            site=site,
+            build_time=now,
+            issuers=issuers,
+            badges=badges,
+            awards=awards,
+            endorsements=endorsements,
+            media=tuple(sorted(resolver.used_media)),
+        )
+    return Resolution(registry, resolver.errors, resolver.warnings)
+
+
+def _schema_valid(resolver: _Resolver) -> list[RawDocument]:
+    """Documents that passed their schema; the others' problems are recorded."""
+    valid: list[RawDocument] = []
+    docs = ([resolver.raw.registry] if resolver.raw.registry else []) + resolver.raw.documents
+    for doc in docs:
+        problems = schema_errors(doc)
+        resolver.errors.extend(problems)
+        if not problems:
+            valid.append(doc)
+    return valid
+
+
+def _known(resolver: _Resolver, kind: str) -> set[str]:
+    return {doc.id for doc in resolver.raw.documents if doc.kind == kind}
+
+
+def _site(resolver: _Resolver, valid: list[RawDocument], base_url: str | None) -> Site | None:
+    doc = next((d for d in valid if d.kind == "registry"), None)
+    if doc is None:
+        return None
+    data = doc.data
+    try:
+        resolver.zone = load_zone(data.get("timezone", "Europe/Paris"))
+    except ValueError:
+        resolver.error(doc, ("timezone",), "unknown-timezone", value=data["timezone"])
+    url = base_url or data["base_url"]
+    if not url.endswith("/"):
+        resolver.error(doc, ("base_url",), "base-url-slash", value=url)
+    publisher = data.get("publisher")
+    if publisher is not None:
+        resolver.reference(doc, ("publisher",), "issuer", publisher, _known(resolver, "issuer"))
+    contact = data["contact"]
+    return Site(
+        name=_text(data["name"]),
+        tagline=_opt_text(data.get("tagline")),
+        description=_opt_text(data.get("description")),
+        base_url=url,
+        languages=tuple(data["languages"]),
+        timezone=str(resolver.zone.key),
+        contact=Contact(contact["name"], contact["email"], contact.get("url")),
+        publisher=publisher,
+    )
+
+
+def _issuers(resolver: _Resolver, valid: list[RawDocument]) -> dict[str, Issuer]:
+    issuers: dict[str, Issuer] = {}
+    for doc in (d for d in valid if d.kind == "issuer"):
+        data = doc.data
+        image = resolver.image(doc, ("image",), data["image"]) if "image" in data else None
+        issuers[doc.id] = Issuer(
+            slug=doc.id,
+            name=data["name"],
+            kind=data["kind"],
+            url=data["url"],
+            email=data["email"],
+            description=_opt_text(data.get("description")),
+            territory=data.get("territory"),
+            image=image,
+        )
+    return dict(sorted(issuers.items()))
+
+
+def _badges(
+    resolver: _Resolver, valid: list[RawDocument], issuers: dict[str, Issuer]
+) -> dict[str, BadgeClass]:
+    badges: dict[str, BadgeClass] = {}
+    known_issuers = _known(resolver, "issuer")
+    for doc in (d for d in valid if d.kind == "badge"):
+        data = doc.data
+        resolver.reference(doc, ("issuer",), "issuer", data["issuer"], known_issuers)
+        image = resolver.image(doc, ("image",), data["image"])
+        if "criteria" not in data:
+            resolver.warn(doc, (), "missing-criteria")
+        issuer = issuers.get(data["issuer"])
+        if issuer is None or image is None:
+            continue
+        badges[doc.id] = BadgeClass(
+            slug=doc.id,
+            name=_text(data["name"]),
+            description=_text(data["description"]),
+            issuer=issuer,
+            image=image,
+            family=data["family"],
+            self_declared=data.get("self_declared", False),
+            criteria=_opt_text(data.get("criteria")),
+            tags=tuple(data.get("tags", ())),
+            alignments=tuple(_alignment(item) for item in data.get("alignments", ())),
+            validity_months=data.get("validity_months"),
+        )
+    return dict(sorted(badges.items()))
+
+
+def _alignment(item: dict[str, Any]) -> Alignment:
+    return Alignment(
+        framework=item["framework"],
+        code=item.get("code"),
+        name=item["name"],
+        url=item["url"],
+        description=item.get("description"),
+    )
+
+
+def _awards(resolver: _Resolver, valid: list[RawDocument], badges: dict[str, BadgeClass]) -> dict[str, Award]:
+    _check_duplicate_awards(resolver)
+    awards: dict[str, Award] = {}
+    known_badges = _known(resolver, "badge")
+    for doc in (d for d in valid if d.kind == "award"):
+        award = _award(resolver, doc, badges, known_badges)
+        if award is not None and award.id not in awards:
+            awards[award.id] = award
+    return dict(sorted(awards.items()))
+
+
+def _award(
+    resolver: _Resolver, doc: RawDocument, badges: dict[str, BadgeClass], known_badges: set[str]
+) -> Award | None:
+    data = doc.data
+    resolver.reference(doc, ("badge",), "badge", data["badge"], known_badges)
+    issued_on = resolver.date(doc, ("issued_on",), data["issued_on"])
+    expires = resolver.date(doc, ("expires",), data["expires"]) if "expires" in data else None
+    revoked = _revocation(resolver, doc, issued_on)
+    evidence = tuple(_evidence(resolver, doc, i, item) for i, item in enumerate(data.get("evidence", ())))
+    badge = badges.get(data["badge"])
+    if issued_on is None or badge is None:
+        return None
+    _check_award_dates(resolver, doc, issued_on, expires)
+    if expires is None and badge.validity_months:
+        expires = add_months(issued_on, badge.validity_months)
+    recipient = data["recipient"]
+    return Award(
+        id=doc.id,
+        badge=badge,
+        recipient=Recipient(recipient["type"], recipient["identity"], recipient["salt"]),
+        issued_on=issued_on,
+        expires=expires,
+        narrative=_opt_text(data.get("narrative")),
+        evidence=tuple(e for e in evidence if e is not None),
+        revoked=revoked,
+        listed=data.get("listed", False),
+    )
+
+
+def _check_duplicate_awards(resolver: _Resolver) -> None:
+    """The same id in two year folders would publish two awards at one URL."""
+    seen: dict[str, RawDocument] = {}
+    for doc in resolver.raw.of_kind("award"):
+        if doc.id in seen:
+            resolver.error(doc, (), "duplicate-id", value=doc.id, other=seen[doc.id].display_path)
+        else:
+            seen[doc.id] = doc
+
+
+def _check_award_dates(
+    resolver: _Resolver, doc: RawDocument, issued_on: datetime, expires: datetime | None
+) -> None:
+    if issued_on > resolver.now:
+        resolver.error(
+            doc, ("issued_on",), "issued-in-future", value=doc.data["issued_on"], now=iso(resolver.now)
+        )
+    if expires is not None and expires <= issued_on:
+        resolver.error(
+            doc,
+            ("expires",),
+            "dates-out-of-order",
+            value=doc.data["expires"],
+            name="expires",
+            other_value=doc.data["issued_on"],
+            other="issued_on",
+        )
+    if doc.folder != str(issued_on.year):
+        resolver.warn(
+            doc, ("issued_on",), "award-year-folder", year=issued_on.year, folder=f"awards/{doc.folder}/"
+        )
+
+
+def _revocation(resolver: _Resolver, doc: RawDocument, issued_on: datetime | None) -> Revocation | None:
+    data = doc.data.get("revoked")
+    if data is None:
+        return None
+    on = resolver.date(doc, ("revoked", "on"), data["on"])
+    if on is None:
+        return None
+    if issued_on is not None and on < issued_on:
+        resolver.error(
+            doc,
+            ("revoked", "on"),
+            "dates-out-of-order",
+            value=data["on"],
+            name="revoked.on",
+            other_value=doc.data["issued_on"],
+            other="issued_on",
+        )
+    return Revocation(on=on, reason=data["reason"])
+
+
+def _evidence(resolver: _Resolver, doc: RawDocument, index: int, item: dict[str, Any]) -> Evidence | None:
+    path: tuple[str | int, ...] = ("evidence", index)
+    has_url, has_file = "url" in item, "file" in item
+    if (has_url and has_file) or (not has_url and not has_file and item["kind"] != "text"):
+        resolver.error(doc, path, "evidence-source")
+        return None
+    file = item.get("file")
+    if file is not None:
+        if not (resolver.raw.root / MEDIA_FOLDER / file).is_file():
+            resolver.error(doc, (*path, "file"), "missing-file", name=file)
+            return None
+        resolver.used_media.add(file)
+    transcript = item.get("transcript")
+    if transcript is not None and "://" not in transcript:
+        if not (resolver.raw.root / MEDIA_FOLDER / transcript).is_file():
+            resolver.error(doc, (*path, "transcript"), "missing-file", name=transcript)
+            return None
+        resolver.used_media.add(transcript)
+    return Evidence(
+        kind=item["kind"],
+        url=item.get("url"),
+        file=file,
+        name=_text(item["name"]),
+        description=_opt_text(item.get("description")),
+        narrative=_opt_text(item.get("narrative")),
+        transcript=transcript,
+    )
+
+
+def _endorsements(
+    resolver: _Resolver,
+    valid: list[RawDocument],
+    issuers: dict[str, Issuer],
+    awards: dict[str, Award],
+    badges: dict[str, BadgeClass],
+) -> dict[str, Endorsement]:
+    found: dict[str, Endorsement] = {}
+    known = {kind: _known(resolver, kind) for kind in ("issuer", "badge", "award")}
+    for doc in (d for d in valid if d.kind == "endorsement"):
+        data = doc.data
+        resolver.reference(doc, ("endorser",), "issuer", data["endorser"], known["issuer"])
+        subjects = [kind for kind in ("award", "badge", "issuer") if kind in data]
+        issued_on = resolver.date(doc, ("issued_on",), data["issued_on"])
+        if len(subjects) != 1:
+            resolver.error(doc, (), "endorsement-subject", found=", ".join(subjects) or "—")
+            continue
+        kind = subjects[0]
+        if not resolver.reference(doc, (kind,), kind, data[kind], known[kind]):
+            continue
+        endorser = issuers.get(data["endorser"])
+        if endorser is None or issued_on is None:
+            continue
+        if kind == "award" and data[kind] in awards and issued_on < awards[data[kind]].issued_on:
+            resolver.error(
+                doc,
+                ("issued_on",),
+                "dates-out-of-order",
+                value=data["issued_on"],
+                name="issued_on",
+                other_value=iso(awards[data[kind]].issued_on)[:10],
+                other="award.issued_on",
+            )
+        if issued_on > resolver.now:
+            resolver.error(
+                doc, ("issued_on",), "issued-in-future", value=data["issued_on"], now=iso(resolver.now)
+            )
+        found[doc.id] = Endorsement(
+            id=doc.id,
+            endorser=endorser,
+            subject_kind=kind,
+            subject_id=data[kind],  # type: ignore[arg-type]
+            issued_on=issued_on,
+            comment=_text(data["comment"]),
+        )
+    return dict(sorted(found.items()))
+
+
+def _check_media(resolver: _Resolver) -> None:
+    """A media file nobody refers to is probably a mistake (and could be personal)."""
+    folder = resolver.raw.root / MEDIA_FOLDER
+    if not folder.is_dir():
+        return
+    for file in sorted(folder.iterdir()):
+        if file.is_file() and not file.name.startswith(".") and file.name not in resolver.used_media:
+            resolver.warnings.append(
+                make_error(display_path(file), (1, 1), "unused-file", "", "warning", name=file.name)
+            )
+
+
+def _text(value: str | dict[str, str]) -> Text:
+    if isinstance(value, str):
+        return Text(value.strip())
+    return Text(value["fr"].strip(), value["en"].strip() if "en" in value else None)
+
+
+def _opt_text(value: str | dict[str, str] | None) -> Text | None:
+    return None if value is None else _text(value)

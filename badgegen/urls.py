@@ -1,0 +1,74 @@
+"""Every published path, in one place.
+
+These paths are promises: once published they must answer forever, so they are
+built here only, from validated ids, and never from free text. Page paths are
+folders (`badges/x/` → `badges/x/index.html`) so URLs stay clean on any static
+host; JSON and images carry their extension because static hosts type files by it.
+"""
+
+from __future__ import annotations
+
+from badgegen.model import Award, BadgeClass, Endorsement, Issuer
+
+
+def issuer_json(issuer: Issuer) -> str:
+    return f"issuers/{issuer.slug}.json"
+
+
+def issuer_image(issuer: Issuer) -> str:
+    assert issuer.image is not None
+    return f"issuers/{issuer.slug}.{issuer.image.format}"
+
+
+def badge_json(badge: BadgeClass) -> str:
+    return f"badges/{badge.slug}.json"
+
+
+def badge_image(badge: BadgeClass) -> str:
+    return f"badges/{badge.slug}.{badge.image.format}"
+
+
+def assertion_json(award: Award) -> str:
+    return f"assertions/{award.id}.json"
+
+
+def assertion_png(award: Award) -> str:
+    return f"assertions/{award.id}.png"
+
+
+def assertion_svg(award: Award) -> str:
+    return f"assertions/{award.id}.svg"
+
+
+def endorsement_json(endorsement: Endorsement) -> str:
+    return f"endorsements/{endorsement.id}.json"
+
+
+def media(name: str) -> str:
+    return f"media/{name}"
+
+
+def page(lang: str, path: str = "") -> str:
+    """A page's folder path in `lang` (French at the root, English under en/)."""
+    prefix = "" if lang == "fr" else f"{lang}/"
+    return f"{prefix}{path}"
+
+
+def issuer_page(issuer: Issuer, lang: str) -> str:
+    return page(lang, f"issuers/{issuer.slug}/")
+
+
+def badge_page(badge: BadgeClass, lang: str) -> str:
+    return page(lang, f"badges/{badge.slug}/")
+
+
+def award_page(award: Award, lang: str) -> str:
+    return page(lang, f"assertions/{award.id}/")
+
+
+def catalogue_page(lang: str) -> str:
+    return page(lang, "badges/")
+
+
+def issuers_page(lang: str) -> str:
+    return page(lang, "issuers/")
