@@ -9,7 +9,8 @@ so baking a thousand awards costs a thousand byte copies, not a thousand encodes
 SVG: an `<openbadges:assertion verify="URL">` element as the first child of the
 root, with the JSON in a CDATA section. JSON text never contains `]]>` outside
 strings, and inside strings it is written `]]\\u003e`, which is the same JSON
-value, so the CDATA section cannot be closed early by content.
+value, so the CDATA section cannot be closed early by content (likewise for the
+two characters XML forbids that JSON does not escape, U+FFFE and U+FFFF).
 """
 
 from __future__ import annotations
@@ -100,8 +101,9 @@ _CDATA_RE = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
 
 def cdata_safe(assertion_json: str) -> str:
-    """The same JSON value with no `]]>` in its text."""
-    return assertion_json.replace("]]>", "]]\\u003e")
+    """The same JSON value with no `]]>` and no character XML forbids in its text."""
+    text = assertion_json.replace("]]>", "]]\\u003e")
+    return text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
 
 
 def bake_svg(svg: str, assertion_json: str, verify_url: str) -> str:
