@@ -46,7 +46,12 @@ class RawDocument:
         return self.yaml.data
 
     def position_of(self, *json_path: str | int) -> tuple[int, int]:
+        """Where the value at `json_path` starts (what to correct)."""
         return self.yaml.position_of(tuple(json_path))
+
+    def key_position_of(self, *json_path: str | int) -> tuple[int, int]:
+        """Where the key of `json_path` stands (where to add or remove a line)."""
+        return self.yaml.key_position_of(tuple(json_path))
 
 
 @dataclass

@@ -94,8 +94,8 @@ CATALOGUE: dict[str, Entry] = {
     "missing-field": Entry(
         "le champ obligatoire « {name} » manque.",
         "the required field '{name}' is missing.",
-        "ajoutez une ligne « {name}: … » ({about}).",
-        "add a line '{name}: …' ({about}).",
+        "ajoutez une ligne « {name}: … »{about_fr}.",
+        "add a line '{name}: …' ({about_en}).",
     ),
     "unknown-field": Entry(
         "le champ « {name} » n'existe pas ici.",

@@ -83,7 +83,9 @@ def validator_for(kind: str) -> Draft202012Validator:
 def schema_errors(doc: RawDocument) -> list[ContentError]:
     """Every schema problem of `doc`, located and translated."""
     validator = validator_for(doc.kind)
-    return [_translate(doc, error) for error in validator.iter_errors(doc.data)]
+    return [
+        _translate(doc, part) for error in validator.iter_errors(doc.data) for part in _split_required(error)
+    ]
 
 
 def _translate(doc: RawDocument, error: ValidationError) -> ContentError:
@@ -92,17 +94,40 @@ def _translate(doc: RawDocument, error: ValidationError) -> ContentError:
     return handler(doc, error, path)
 
 
-def _missing(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
+def _split_required(error: ValidationError) -> list[ValidationError]:
+    """One error per missing field, so each is reported (and fixed) on its own."""
+    if error.validator != "required":
+        return [error]
     missing = [name for name in error.validator_value if name not in error.instance]
-    name = missing[0] if missing else ""
-    about = error.schema.get("properties", {}).get(name, {}).get("description", "")
+    parts = []
+    for name in missing:
+        part = ValidationError(
+            error.message,
+            validator="required",
+            validator_value=[name],
+            instance=error.instance,
+            schema=error.schema,
+            path=error.relative_path,
+            schema_path=error.relative_schema_path,
+        )
+        part.parent = error.parent
+        parts.append(part)
+    return parts
+
+
+def _missing(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
+    """Only the first missing name: `_translate` splits a `required` error per name first."""
+    name = next(name for name in error.validator_value if name not in error.instance)
+    prop = error.schema.get("properties", {}).get(name, {})
+    choices = prop.get("enum")
     return make_error(
         doc.display_path,
-        doc.position_of(*path),
+        doc.key_position_of(*path),
         "missing-field",
         dotted_path((*path, name)),
         name=name,
-        about=about.rstrip("."),
+        about_fr=f" — valeurs possibles : {', '.join(choices)}" if choices else "",
+        about_en=str(prop.get("description", "")).rstrip("."),
     )
 
 
@@ -113,7 +138,7 @@ def _unknown(doc: RawDocument, error: ValidationError, path: tuple[str | int, ..
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     return make_error(
         doc.display_path,
-        doc.position_of(*path, name),
+        doc.key_position_of(*path, name),
         "unknown-field",
         dotted_path((*path, name)),
         name=name,

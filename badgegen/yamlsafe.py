@@ -56,14 +56,20 @@ class YamlDocument:
 
     data: Any
     positions: dict[JsonPath, Position]
+    key_positions: dict[JsonPath, Position] = field(default_factory=dict)
 
     def position_of(self, path: JsonPath) -> Position:
-        """The position of `path`, or of its nearest ancestor that has one."""
+        """Where the value at `path` starts, or its nearest ancestor's."""
         for end in range(len(path), -1, -1):
             found = self.positions.get(tuple(path[:end]))
             if found is not None:
                 return found
         return (1, 1)
+
+    def key_position_of(self, path: JsonPath) -> Position:
+        """Where the key naming `path` stands (the line to add to or delete), else its value's."""
+        found = self.key_positions.get(path)
+        return found if found is not None else (self.position_of(path) if path else (1, 1))
 
 
 class _StrictComposer(yaml.SafeLoader):
@@ -113,24 +119,29 @@ def parse_yaml(text: str) -> YamlDocument:
     finally:
         loader.dispose()
     positions: dict[JsonPath, Position] = {}
+    key_positions: dict[JsonPath, Position] = {}
     if node is None:
         return YamlDocument(None, {(): (1, 1)})
-    return YamlDocument(_to_python(node, (), positions), positions)
+    return YamlDocument(_to_python(node, (), positions, key_positions), positions, key_positions)
 
 
-def _to_python(node: Node, path: JsonPath, positions: dict[JsonPath, Position]) -> Any:
+def _to_python(
+    node: Node, path: JsonPath, positions: dict[JsonPath, Position], keys: dict[JsonPath, Position]
+) -> Any:
     positions[path] = _pos(node.start_mark)
     if node.tag not in _PLAIN_TAGS:
         raise YamlProblem("yaml-tag", _pos(node.start_mark), {"tag": str(node.tag)})
     if isinstance(node, MappingNode):
-        return _mapping(node, path, positions)
+        return _mapping(node, path, positions, keys)
     if isinstance(node, SequenceNode):
-        return [_to_python(item, (*path, i), positions) for i, item in enumerate(node.value)]
+        return [_to_python(item, (*path, i), positions, keys) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     return _scalar(node)
 
 
-def _mapping(node: MappingNode, path: JsonPath, positions: dict[JsonPath, Position]) -> Any:
+def _mapping(
+    node: MappingNode, path: JsonPath, positions: dict[JsonPath, Position], keys: dict[JsonPath, Position]
+) -> Any:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
@@ -139,17 +150,14 @@ def _mapping(node: MappingNode, path: JsonPath, positions: dict[JsonPath, Positi
             raise YamlProblem("yaml-key", _pos(key_node.start_mark))
         key = str(key_node.value)
         if key in result:
-            first = positions[(*path, key)]
+            first = keys[(*path, key)]
             raise YamlProblem(
                 "yaml-duplicate-key",
                 _pos(key_node.start_mark),
                 {"key": key, "first_line": str(first[0])},
             )
-        positions[(*path, key)] = _pos(key_node.start_mark)
-        result[key] = _to_python(value_node, (*path, key), positions)
-        # The value's own position is more useful than the key's for scalars, but
-        # a missing-child error should point at the key: keep the key position.
-        positions[(*path, key)] = _pos(key_node.start_mark)
+        keys[(*path, key)] = _pos(key_node.start_mark)
+        result[key] = _to_python(value_node, (*path, key), positions, keys)
     return result
 
 

@@ -1,0 +1,85 @@
+"""Golden-site test: the small fixture registry builds exactly the reviewed tree.
+
+Any change to the output (a template, a JSON-LD field, a URL) shows up here as a
+diff. When the change is intended, regenerate and review the copies:
+
+    bash scripts/test.sh tests/test_golden.py --update-golden
+    git diff tests/golden/
+
+PNG files are compared by what matters and is stable across Pillow/zlib
+versions: their pixel size and the assertion baked into them, not raw bytes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from badgegen.bake import unbake_png
+from badgegen.cli import main
+
+TESTS = Path(__file__).resolve().parent
+FIXTURE = TESTS / "fixtures/minimal/content"
+GOLDEN = TESTS / "golden/minimal"
+BASE = "https://badges.example.org/"
+
+
+def _digest(path: Path) -> str:
+    """A text stand-in for a file: PNGs become their size and baked assertion."""
+    if path.suffix != ".png":
+        return path.read_text("utf-8")
+    data = path.read_bytes()
+    with PILImage.open(io.BytesIO(data)) as image:
+        size = f"PNG {image.width}x{image.height} {image.mode}\n"
+    baked = unbake_png(data)
+    return size + (f"openbadges: {baked}\n" if baked is not None else "")
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): _digest(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _write_golden(tree: dict[str, str]) -> None:
+    shutil.rmtree(GOLDEN, ignore_errors=True)
+    for relpath, text in tree.items():
+        target = GOLDEN / (relpath + ".txt" if relpath.endswith(".png") else relpath)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+
+
+def _golden_tree() -> dict[str, str]:
+    tree = {}
+    for path in sorted(GOLDEN.rglob("*")):
+        if path.is_file():
+            relpath = path.relative_to(GOLDEN).as_posix()
+            tree[relpath.removesuffix(".txt") if relpath.endswith(".png.txt") else relpath] = path.read_text(
+                "utf-8"
+            )
+    return tree
+
+
+def test_minimal_registry_matches_golden(tmp_path: Path, update_golden: bool) -> None:
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(FIXTURE), "--out", str(out), "--base-url", BASE]) == 0
+    built = _tree(out)
+    if update_golden:
+        _write_golden(built)
+        pytest.skip("golden files rewritten: review `git diff tests/golden/`")
+    expected = _golden_tree()
+    assert sorted(built) == sorted(expected), "files added or missing"
+    for relpath, text in built.items():
+        if text != expected[relpath]:
+            diff = "".join(
+                difflib.unified_diff(
+                    expected[relpath].splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    f"golden/{relpath}",
+                    f"built/{relpath}",
+                )
+            )
+            pytest.fail(f"{relpath} differs from its golden copy:\n{diff}")
