@@ -66,18 +66,28 @@ def issuer_document(registry: Registry, issuer: Issuer) -> Document:
     return doc
 
 
-def badge_document(registry: Registry, badge: BadgeClass) -> Document:
-    """OB 2.0 BadgeClass with criteria (narrative and page), alignments and tags."""
+def badge_translations(badge: BadgeClass) -> list[str]:
+    """The languages other than French the badge class is written in."""
+    return ["en"] if badge.name.has("en") and badge.description.has("en") else []
+
+
+def badge_document(registry: Registry, badge: BadgeClass, lang: str = LANGUAGE) -> Document:
+    """OB 2.0 BadgeClass with criteria (narrative and page), alignments and tags.
+
+    The French document is the one assertions point to; a translation is published
+    beside it and both name each other in `related`, as the spec suggests for
+    badges in several languages.
+    """
     base = registry.site.base_url
-    criteria: Document = {"id": base + urls.badge_page(badge, "fr")}
+    criteria: Document = {"id": base + urls.badge_page(badge, lang)}
     if badge.criteria is not None:
-        criteria["narrative"] = _fr(badge.criteria)
+        criteria["narrative"] = badge.criteria.get(lang)
     doc: Document = {
         "@context": CONTEXT,
         "type": "BadgeClass",
-        "id": base + urls.badge_json(badge),
-        "name": _fr(badge.name),
-        "description": _fr(badge.description),
+        "id": base + urls.badge_json_in(badge, lang),
+        "name": badge.name.get(lang),
+        "description": badge.description.get(lang),
         "image": base + urls.badge_image(badge),
         "criteria": criteria,
         "issuer": base + urls.issuer_json(badge.issuer),
@@ -89,7 +99,13 @@ def badge_document(registry: Registry, badge: BadgeClass) -> Document:
     endorsements = _endorsement_ids(registry, "badge", badge.slug)
     if endorsements:
         doc["endorsement"] = endorsements
-    doc["@language"] = LANGUAGE
+    others = [other for other in [LANGUAGE, *badge_translations(badge)] if other != lang]
+    if others:
+        doc["related"] = [
+            {"type": "BadgeClass", "id": base + urls.badge_json_in(badge, other), "@language": other}
+            for other in others
+        ]
+    doc["@language"] = lang
     return doc
 
 

@@ -86,6 +86,8 @@ def _outputs(registry: Registry, config: BuildConfig) -> Iterator[tuple[str, byt
             yield urls.issuer_image(issuer), issuer.image.data
     for badge in registry.badges.values():
         yield urls.badge_json(badge), jsonld.dumps(jsonld.badge_document(registry, badge))
+        for lang in jsonld.badge_translations(badge):
+            yield urls.badge_json_in(badge, lang), jsonld.dumps(jsonld.badge_document(registry, badge, lang))
         yield urls.badge_image(badge), badge.image.data
     for award in registry.awards.values():
         yield from _award_files(registry, award, base)

@@ -24,6 +24,11 @@ def badge_json(badge: BadgeClass) -> str:
     return f"badges/{badge.slug}.json"
 
 
+def badge_json_in(badge: BadgeClass, lang: str) -> str:
+    """The BadgeClass document in `lang`: French at badges/, a translation under en/badges/."""
+    return badge_json(badge) if lang == "fr" else f"{lang}/badges/{badge.slug}.json"
+
+
 def badge_image(badge: BadgeClass) -> str:
     return f"badges/{badge.slug}.{badge.image.format}"
 
