@@ -15,6 +15,7 @@ from pathlib import Path
 
 from badgegen.errors import BadgegenError, ContentError
 from badgegen.pipeline import BuildConfig, BuildReport, build, check
+from badgegen.serve import serve_forever
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,11 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error.format_message(args.lang), file=sys.stderr)
         return error.exit_code
     _print_warnings(report.warnings, args.lang)
-    print(_built_line(report, config.out, args.lang))
+    print(_built_line(report, config.out, args.lang), flush=True)
     if args.command == "serve":
-        from badgegen.serve import serve_forever
-
-        serve_forever(config.out, args.port, args.lang)
+        try:
+            serve_forever(config.out, args.port, args.lang)
+        except BadgegenError as error:
+            print(error.format_message(args.lang), file=sys.stderr)
+            return error.exit_code
     return 0
 
 

@@ -10,6 +10,8 @@ import functools
 import http.server
 from pathlib import Path
 
+from badgegen.errors import BuildError
+
 
 class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, plus the site's 404 page, without a log line per request."""
@@ -45,8 +47,15 @@ def make_server(root: Path, port: int) -> http.server.ThreadingHTTPServer:
 
 
 def serve_forever(root: Path, port: int, lang: str) -> None:
-    """Serve until Ctrl+C."""
-    server = make_server(root, port)
+    """Serve until Ctrl+C; a busy port is the user's to change, not a crash."""
+    try:
+        server = make_server(root, port)
+    except OSError as exc:
+        if lang == "fr":
+            raise BuildError(
+                f"Impossible d'écouter sur le port {port} ({exc.strerror}) : essayez --port 8001."
+            ) from exc
+        raise BuildError(f"Cannot listen on port {port} ({exc.strerror}): try --port 8001.") from exc
     address = f"http://127.0.0.1:{server.server_address[1]}/"
     if lang == "fr":
         print(f"Le registre est visible à l'adresse {address} (Ctrl+C pour arrêter).")
