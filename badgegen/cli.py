@@ -87,15 +87,27 @@ def _print_warnings(warnings: list[ContentError], lang: str) -> None:
         print(warning.format(lang), file=sys.stderr)
 
 
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
 def _validated_line(report: BuildReport, lang: str) -> str:
     registry = report.registry
     assert registry is not None
-    counts = (len(registry.issuers), len(registry.badges), len(registry.awards), len(registry.endorsements))
+    numbers = (len(registry.issuers), len(registry.badges), len(registry.awards), len(registry.endorsements))
     if lang == "fr":
-        return "Contenu valide : {} organisations, {} badges, {} attributions, {} recommandations.".format(
-            *counts
-        )
-    return "Content is valid: {} issuers, {} badges, {} awards, {} endorsements.".format(*counts)
+        words = [("organisation", "organisations"), ("badge", "badges"), ("attribution", "attributions")]
+        words.append(("recommandation", "recommandations"))
+        head = "Contenu valide : "
+    else:
+        words = [
+            ("issuer", "issuers"),
+            ("badge", "badges"),
+            ("award", "awards"),
+            ("endorsement", "endorsements"),
+        ]
+        head = "Content is valid: "
+    return head + ", ".join(_count(n, *w) for n, w in zip(numbers, words, strict=True)) + "."
 
 
 def _built_line(report: BuildReport, out: Path, lang: str) -> str:

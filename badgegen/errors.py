@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from badgegen.messages import render_message
+from badgegen.messages import WARNING_CODES, render_message
 
 
 @dataclass(frozen=True, order=True)
@@ -42,6 +42,8 @@ class ContentError:
     def format(self, lang: str) -> str:
         """`path:line:col: code field: message`, then the fix on an indented line."""
         head = f"{self.path}:{self.line}:{self.column}: {self.code} {self.field or '-'}: "
+        if self.severity == "warning":
+            head += "(avertissement) " if lang == "fr" else "(warning) "
         text = head + self.message(lang)
         hint = self.hint(lang)
         if hint:
@@ -63,10 +65,13 @@ def make_error(
     position: tuple[int, int],
     code: str,
     field_name: str,
-    severity: str = "error",
     **params: object,
 ) -> ContentError:
-    """Build a `ContentError` from keyword parameters (all turned into text)."""
+    """Build a `ContentError` from keyword parameters (all turned into text).
+
+    Whether it is a warning is a property of its code (`WARNING_CODES`), not a choice
+    made at each call, so a code never changes severity from one place to another.
+    """
     line, column = position
     return ContentError(
         path=path,
@@ -75,7 +80,7 @@ def make_error(
         code=code,
         field=field_name,
         params=tuple(sorted((key, str(value)) for key, value in params.items())),
-        severity=severity,
+        severity="warning" if code in WARNING_CODES else "error",
     )
 
 
@@ -100,11 +105,18 @@ class ContentErrors(BadgegenError):
 
     def format_message(self, lang: str) -> str:
         lines = [error.format(lang) for error in self.errors]
-        count = len(self.errors)
+        errors = sum(1 for error in self.errors if error.severity == "error")
+        warnings = len(self.errors) - errors
         if lang == "fr":
-            summary = f"{count} erreur{'s' if count > 1 else ''} dans le contenu : rien n'a été publié."
+            summary = f"{errors} erreur{'s' if errors > 1 else ''}"
+            if warnings:
+                summary += f" et {warnings} avertissement{'s' if warnings > 1 else ''}"
+            summary += " dans le contenu : rien n'a été publié."
         else:
-            summary = f"{count} error{'s' if count > 1 else ''} in the content: nothing was published."
+            summary = f"{errors} error{'s' if errors > 1 else ''}"
+            if warnings:
+                summary += f" and {warnings} warning{'s' if warnings > 1 else ''}"
+            summary += " in the content: nothing was published."
         return "\n".join([*lines, summary])
 
 
@@ -121,9 +133,10 @@ class StrictModeError(BadgegenError):
         lines = [warning.format(lang) for warning in self.warnings]
         count = len(self.warnings)
         if lang == "fr":
-            summary = f"{count} avertissement(s) et le mode strict est actif : rien n'a été publié."
+            plural = "s" if count > 1 else ""
+            summary = f"{count} avertissement{plural} et le mode strict est actif : rien n'a été publié."
         else:
-            summary = f"{count} warning(s) in strict mode: nothing was published."
+            summary = f"{count} warning{'s' if count > 1 else ''} in strict mode: nothing was published."
         return "\n".join([*lines, summary])
 
 

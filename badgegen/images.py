@@ -29,7 +29,11 @@ _MAX_PIXELS = 4096 * 4096
 
 
 class ImageProblem(Exception):
-    """Why an image cannot be used, in both languages (used as the error's `problem`)."""
+    """Why an image cannot be used, in French and English (the error's `problem`)."""
+
+    def __init__(self, fr: str, en: str) -> None:
+        super().__init__(en)
+        self.fr, self.en = fr, en
 
 
 def prepare_image(name: str, raw: bytes) -> Image:
@@ -58,21 +62,21 @@ def rasterise_svg(svg: bytes, width: int, height: int) -> bytes:
             )
         )
     except ValueError as exc:
-        raise ImageProblem(f"SVG impossible à dessiner / the SVG cannot be drawn ({exc})") from exc
+        raise ImageProblem(f"SVG impossible à dessiner ({exc})", f"the SVG cannot be drawn ({exc})") from exc
 
 
 def clean_png(raw: bytes) -> tuple[bytes, int, int]:
     """Decode a PNG and re-encode its pixels only, deterministically."""
     if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise ImageProblem("ce n'est pas un fichier PNG / not a PNG file")
+        raise ImageProblem("ce n'est pas un fichier PNG", "not a PNG file")
     try:
         with PILImage.open(io.BytesIO(raw)) as image:
             if image.width * image.height > _MAX_PIXELS:
-                raise ImageProblem("image trop grande / image too large")
+                raise ImageProblem("image trop grande", "image too large")
             image.load()
             pixels = image.convert("RGBA") if image.mode not in ("RGB", "RGBA", "L", "LA") else image.copy()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ImageProblem(f"PNG illisible / unreadable PNG ({exc})") from exc
+        raise ImageProblem(f"PNG illisible ({exc})", f"unreadable PNG ({exc})") from exc
     out = io.BytesIO()
     pixels.save(out, format="PNG", optimize=True)
     return out.getvalue(), pixels.width, pixels.height
@@ -85,34 +89,35 @@ _DTD_RE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 def clean_svg(raw: bytes) -> tuple[bytes, int, int]:
     """Check that an SVG is plain, self-contained vector art; return it with its size."""
     if _DTD_RE.search(raw):
-        raise ImageProblem("le SVG contient une DTD / the SVG contains a DTD")
+        raise ImageProblem("le SVG contient une DTD", "the SVG contains a DTD")
     try:
         root = ET.fromstring(raw)
     except ET.ParseError as exc:
-        raise ImageProblem(f"SVG illisible / unreadable SVG ({exc})") from exc
+        raise ImageProblem(f"SVG illisible ({exc})", f"unreadable SVG ({exc})") from exc
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise ImageProblem("la racine n'est pas <svg> / the root element is not <svg>")
+        raise ImageProblem("la racine n'est pas <svg>", "the root element is not <svg>")
     for element in root.iter():
         _check_svg_element(element)
     width, height = _svg_size(root)
-    text = raw.decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImageProblem("le SVG n'est pas enregistré en UTF-8", "the SVG is not saved as UTF-8") from exc
     return text.encode("utf-8"), width, height
 
 
 def _check_svg_element(element: ET.Element) -> None:
     local = element.tag.rsplit("}", 1)[-1]
     if local in _FORBIDDEN_TAGS:
-        raise ImageProblem(f"élément <{local}> interdit / <{local}> is not allowed")
+        raise ImageProblem(f"élément <{local}> interdit", f"<{local}> is not allowed")
     for attr, value in element.attrib.items():
         name = attr.rsplit("}", 1)[-1]
         if name.lower().startswith("on"):
-            raise ImageProblem(f"attribut {name} interdit / the {name} attribute is not allowed")
+            raise ImageProblem(f"attribut {name} interdit", f"the {name} attribute is not allowed")
         if (attr == _XLINK_HREF or name == "href") and not value.startswith(("#", "data:image/")):
-            raise ImageProblem("lien externe interdit / external links are not allowed")
+            raise ImageProblem("lien externe interdit", "external links are not allowed")
         if "url(" in value and not re.search(r"url\(\s*#", value):
-            raise ImageProblem("lien externe interdit / external links are not allowed")
+            raise ImageProblem("lien externe interdit", "external links are not allowed")
 
 
 def _svg_size(root: ET.Element) -> tuple[int, int]:
@@ -122,5 +127,5 @@ def _svg_size(root: ET.Element) -> tuple[int, int]:
         width = float(str(root.get("width", "")).removesuffix("px") or view_box[2])
         height = float(str(root.get("height", "")).removesuffix("px") or view_box[3])
     except (IndexError, ValueError) as exc:
-        raise ImageProblem("taille inconnue (width/height ou viewBox) / unknown size") from exc
+        raise ImageProblem("taille inconnue (width/height ou viewBox)", "unknown size") from exc
     return round(width), round(height)

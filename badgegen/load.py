@@ -62,6 +62,9 @@ class RawContent:
     registry: RawDocument | None = None
     documents: list[RawDocument] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    #: ids of files that exist but could not be read, so references to them are not
+    #: reported a second time as "unknown".
+    unreadable: set[tuple[Kind, str]] = field(default_factory=set)
 
     def of_kind(self, kind: Kind) -> list[RawDocument]:
         return [doc for doc in self.documents if doc.kind == kind]
@@ -88,6 +91,8 @@ def load_content(root: Path) -> RawContent:
             doc = _read(content, path, kind, path.stem)
             if doc is not None:
                 content.documents.append(doc)
+            else:
+                content.unreadable.add((kind, path.stem))
     return content
 
 
@@ -121,8 +126,8 @@ def _misplaced(entry: Path, why: str) -> ContentError:
     where = {
         "yml": ("renommez-le en .yaml (et non .yml).", "rename it to .yaml (not .yml)."),
         "dir": (
-            "ce dossier ne doit pas contenir de sous-dossier.",
-            "this folder must not contain sub-folders.",
+            f"rangez les fichiers directement dans {entry.parent.name}/, sans sous-dossier.",
+            f"store the files directly in {entry.parent.name}/, without sub-folders.",
         ),
         "award": (
             "rangez chaque attribution dans awards/<année>/, par exemple awards/2026/.",

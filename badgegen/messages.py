@@ -43,8 +43,8 @@ CATALOGUE: dict[str, Entry] = {
         "keep a single '{key}' line and delete the other.",
     ),
     "yaml-alias": Entry(
-        "les ancres et alias YAML (« &{name} », « *{name} », « << ») ne sont pas acceptés.",
-        "YAML anchors and aliases ('&{name}', '*{name}', '<<') are not accepted.",
+        "les ancres, alias et fusions YAML (ici « {name} ») ne sont pas acceptés.",
+        "YAML anchors, aliases and merge keys (here '{name}') are not accepted.",
         "écrivez la valeur en entier à chaque endroit où elle sert.",
         "write the value out in full everywhere it is used.",
     ),
@@ -85,8 +85,8 @@ CATALOGUE: dict[str, Entry] = {
         "use only lower-case letters without accents, digits and hyphens, for example '{suggestion}'.",
     ),
     "misplaced-file": Entry(
-        "le fichier « {name} » n'est pas à sa place.",
-        "the file '{name}' is not in the right place.",
+        "« {name} » n'est pas à sa place.",
+        "'{name}' is not in the right place.",
         "{where_fr}",
         "{where_en}",
     ),
@@ -105,19 +105,19 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "wrong-type": Entry(
         "la valeur {value} n'est pas du bon type : il faut {expected_fr}.",
-        "the value {value} has the wrong type: expected {expected_en}.",
-        "{about}",
-        "{about}",
+        "the value {value_en} has the wrong type: expected {expected_en}.",
+        "{how_fr}",
+        "{how_en}{about}",
     ),
     "not-allowed": Entry(
         "la valeur {value} n'est pas acceptée.",
-        "the value {value} is not accepted.",
+        "the value {value_en} is not accepted.",
         "{suggestion_fr}valeurs possibles : {allowed}.",
         "{suggestion_en}possible values: {allowed}.",
     ),
     "bad-format": Entry(
         "la valeur {value} n'a pas la bonne forme.",
-        "the value {value} is not written the right way.",
+        "the value {value_en} is not written the right way.",
         "{format_fr}",
         "{format_en}",
     ),
@@ -129,7 +129,7 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "out-of-range": Entry(
         "la valeur {value} est hors limites ({limit}).",
-        "the value {value} is out of range ({limit}).",
+        "the value {value_en} is out of range ({limit}).",
         "choisissez un nombre dans les limites.",
         "pick a number within the limits.",
     ),
@@ -167,12 +167,12 @@ CATALOGUE: dict[str, Entry] = {
     "duplicate-id": Entry(
         "l'identifiant « {value} » est déjà utilisé par {other}.",
         "the id '{value}' is already used by {other}.",
-        "chaque attribution a son propre identifiant : créez-la avec « badgegen award ».",
-        "every award has its own id: create it with 'badgegen award'.",
+        "chaque attribution a son propre identifiant : si les deux sont différentes, donnez à celle qui n'est pas encore publiée un nouvel identifiant tiré au hasard.",
+        "every award has its own id: if they are two different awards, give the one not yet published a new random id.",
     ),
     "endorsement-subject": Entry(
-        "une recommandation porte sur une seule chose : award, badge ou issuer ({found}).",
-        "an endorsement is about exactly one thing: award, badge or issuer ({found}).",
+        "une recommandation porte sur une seule chose : award, badge ou issuer ({found_fr}).",
+        "an endorsement is about exactly one thing: award, badge or issuer ({found_en}).",
         "gardez un seul de ces trois champs.",
         "keep only one of these three fields.",
     ),
@@ -183,8 +183,8 @@ CATALOGUE: dict[str, Entry] = {
         "add the image file to the same folder, or fix its name.",
     ),
     "invalid-image": Entry(
-        "l'image « {name} » ne peut pas être utilisée : {problem}.",
-        "the image '{name}' cannot be used: {problem}.",
+        "l'image « {name} » ne peut pas être utilisée : {problem_fr}.",
+        "the image '{name}' cannot be used: {problem_en}.",
         "exportez de nouveau l'image en PNG ou en SVG simple (sans script ni lien externe).",
         "export the image again as PNG or plain SVG (no script, no external link).",
     ),
@@ -201,14 +201,14 @@ CATALOGUE: dict[str, Entry] = {
         "keep 'url' for a link, or 'file' for a file in content/media/.",
     ),
     "dates-out-of-order": Entry(
-        "la date {value} ({name}) est avant {other_value} ({other}).",
-        "the date {value} ({name}) is before {other_value} ({other}).",
+        "la date {value} ({name}) doit venir après {other_value} ({other}).",
+        "the date {value} ({name}) must come after {other_value} ({other}).",
         "corrigez l'une des deux dates.",
         "fix one of the two dates.",
     ),
     "issued-in-future": Entry(
-        "la date {value} est dans le futur (construction du {now}).",
-        "the date {value} is in the future (build of {now}).",
+        "la date {value} est dans le futur (nous sommes le {now}).",
+        "the date {value} is in the future (today is {now}).",
         "une attribution ne peut pas être datée après aujourd'hui : corrigez la date.",
         "an award cannot be dated after today: fix the date.",
     ),
@@ -244,6 +244,47 @@ CATALOGUE: dict[str, Entry] = {
         "delete it if it is not needed, or refer to it in a YAML file.",
     ),
 }
+
+
+#: Codes reported as warnings: printed, and fatal only with --strict.
+WARNING_CODES = frozenset(
+    {"missing-criteria", "award-year-folder", "image-size", "image-not-square", "unused-file"}
+)
+
+
+def errors_markdown() -> str:
+    """docs/errors.md, generated from this catalogue (a test keeps the file in sync)."""
+    lines = [
+        "# Error codes / Codes d'erreur",
+        "",
+        "<!-- Generated by `python scripts/make_errors_doc.py` from badgegen/messages.py: edit there. -->",
+        "",
+        "Every problem badgegen finds in `content/` is printed as",
+        "",
+        "```",
+        "path:line:column: code field: message",
+        "    → correction : how to fix it",
+        "```",
+        "",
+        "The code never changes meaning. Errors stop the build (exit code 2, nothing published);",
+        "warnings are printed and stop the build only with `--strict` (as CI runs it).",
+        "",
+        "Chaque problème trouvé dans `content/` est affiché avec le fichier, la ligne, la colonne, un code",
+        "stable, le champ concerné, le message et la correction. Les erreurs arrêtent la construction ;",
+        "les avertissements ne l'arrêtent qu'avec `--strict`.",
+        "",
+        "| code | kind | message (fr) | correction (fr) | message (en) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for code, entry in CATALOGUE.items():
+        kind = "warning" if code in WARNING_CODES else "error"
+        cells = [_cell(entry.fr), _cell(entry.hint_fr), _cell(entry.en)]
+        lines.append(f"| `{code}` | {kind} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|") or "—"
 
 
 def render_message(code: str, params: dict[str, str], lang: str) -> tuple[str, str]:

@@ -72,7 +72,7 @@ class _Resolver:
 
     def warn(self, doc: RawDocument, path: tuple[str | int, ...], code: str, **params: object) -> None:
         self.warnings.append(
-            make_error(doc.display_path, doc.position_of(*path), code, dotted_path(path), "warning", **params)
+            make_error(doc.display_path, doc.position_of(*path), code, dotted_path(path), **params)
         )
 
     def date(self, doc: RawDocument, path: tuple[str | int, ...], text: str) -> datetime | None:
@@ -111,7 +111,7 @@ class _Resolver:
         try:
             image = images.prepare_image(name, raw)
         except images.ImageProblem as problem:
-            self.error(doc, path, "invalid-image", name=name, problem=str(problem))
+            self.error(doc, path, "invalid-image", name=name, problem_fr=problem.fr, problem_en=problem.en)
             return None
         if len(raw) > _IMAGE_WARN_BYTES:
             self.warn(doc, path, "image-size", name=name, size=len(raw) // 1024)
@@ -157,7 +157,9 @@ def _schema_valid(resolver: _Resolver) -> list[RawDocument]:
 
 
 def _known(resolver: _Resolver, kind: str) -> set[str]:
-    return {doc.id for doc in resolver.raw.documents if doc.kind == kind}
+    """Ids that exist as files, valid or not (a broken file is reported once, by itself)."""
+    unreadable = {doc_id for doc_kind, doc_id in resolver.raw.unreadable if doc_kind == kind}
+    return {doc.id for doc in resolver.raw.documents if doc.kind == kind} | unreadable
 
 
 def _site(resolver: _Resolver, valid: list[RawDocument], base_url: str | None) -> Site | None:
@@ -301,7 +303,7 @@ def _check_award_dates(
 ) -> None:
     if issued_on > resolver.now:
         resolver.error(
-            doc, ("issued_on",), "issued-in-future", value=doc.data["issued_on"], now=iso(resolver.now)
+            doc, ("issued_on",), "issued-in-future", value=doc.data["issued_on"], now=_today(resolver)
         )
     if expires is not None and expires <= issued_on:
         resolver.error(
@@ -383,7 +385,13 @@ def _endorsements(
         subjects = [kind for kind in ("award", "badge", "issuer") if kind in data]
         issued_on = resolver.date(doc, ("issued_on",), data["issued_on"])
         if len(subjects) != 1:
-            resolver.error(doc, (), "endorsement-subject", found=", ".join(subjects) or "—")
+            resolver.error(
+                doc,
+                (),
+                "endorsement-subject",
+                found_fr=", ".join(subjects) or "aucun",
+                found_en=", ".join(subjects) or "none",
+            )
             continue
         kind = subjects[0]
         if not resolver.reference(doc, (kind,), kind, data[kind], known[kind]):
@@ -403,7 +411,7 @@ def _endorsements(
             )
         if issued_on > resolver.now:
             resolver.error(
-                doc, ("issued_on",), "issued-in-future", value=data["issued_on"], now=iso(resolver.now)
+                doc, ("issued_on",), "issued-in-future", value=data["issued_on"], now=_today(resolver)
             )
         found[doc.id] = Endorsement(
             id=doc.id,
@@ -416,6 +424,11 @@ def _endorsements(
     return dict(sorted(found.items()))
 
 
+def _today(resolver: _Resolver) -> str:
+    """The build's date in the registry's time zone, as coordinators count days."""
+    return resolver.now.astimezone(resolver.zone).date().isoformat()
+
+
 def _check_media(resolver: _Resolver) -> None:
     """A media file nobody refers to is probably a mistake (and could be personal)."""
     folder = resolver.raw.root / MEDIA_FOLDER
@@ -424,7 +437,7 @@ def _check_media(resolver: _Resolver) -> None:
     for file in sorted(folder.iterdir()):
         if file.is_file() and not file.name.startswith(".") and file.name not in resolver.used_media:
             resolver.warnings.append(
-                make_error(display_path(file), (1, 1), "unused-file", "", "warning", name=file.name)
+                make_error(display_path(file), (1, 1), "unused-file", "", name=file.name)
             )
 
 

@@ -53,6 +53,37 @@ FORMAT_HINTS: dict[str, tuple[str, str]] = {
         "write the name of a .png or .svg file stored next to this YAML file, with no space or accent.",
     ),
 }
+#: The French hint of a "bad-format" error on a field with no shared definition
+#: (the schema's own description, used in English, is written for the docs).
+_FIELD_HINTS_FR: dict[str, str] = {
+    "identity": "écrivez l'empreinte de l'adresse e-mail (sha256$ suivi de 64 chiffres et lettres de a à f), jamais l'adresse e-mail elle-même.",
+    "salt": "écrivez le sel tiré au hasard pour cette attribution (32 chiffres et lettres de a à f), sans le modifier.",
+    "file": "écrivez le nom d'un fichier rangé dans content/media/ (photo, son, vidéo ou PDF), sans espace ni accent.",
+    "transcript": "écrivez l'adresse (https://…) de la transcription, ou le nom d'un fichier .vtt, .txt ou .pdf rangé dans content/media/.",
+    "timezone": "écrivez un fuseau horaire, par exemple Europe/Paris.",
+    "award": "écrivez l'identifiant d'une attribution : le nom de son fichier dans awards/<année>/, sans .yaml.",
+}
+#: How to write a value of each JSON type, the hint of a "wrong-type" error.
+_TYPE_HINTS = {
+    "string": (
+        'écrivez le texte entre guillemets, par exemple "…".',
+        'write the text between quotes, for example "…"',
+    ),
+    "object": (
+        "écrivez les champs sur les lignes suivantes, un par ligne, décalés de deux espaces.",
+        "write the fields on the following lines, one per line, indented by two spaces",
+    ),
+    "array": (
+        "écrivez chaque valeur sur sa propre ligne, qui commence par « - ».",
+        "write each value on its own line, starting with '- '",
+    ),
+    "boolean": ("écrivez true (oui) ou false (non), sans guillemets.", "write true or false, without quotes"),
+    "integer": (
+        "écrivez un nombre entier, sans guillemets ni unité, par exemple 12.",
+        "write a whole number, without quotes or unit, for example 12",
+    ),
+    "number": ("écrivez un nombre, sans guillemets ni unité.", "write a number, without quotes or unit"),
+}
 _TYPE_NAMES = {
     "string": ("un texte", "a text"),
     "object": ("une liste de champs « nom: valeur »", "a list of 'name: value' fields"),
@@ -151,15 +182,20 @@ def _unknown(doc: RawDocument, error: ValidationError, path: tuple[str | int, ..
 def _wrong_type(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
     expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     names = [_TYPE_NAMES.get(name, (name, name)) for name in expected]
+    how_fr, how_en = _TYPE_HINTS.get(expected[0], ("", ""))
+    about = str(error.schema.get("description", ""))
     return make_error(
         doc.display_path,
         doc.position_of(*path),
         "wrong-type",
         dotted_path(path),
         value=_show(error.instance),
+        value_en=_show(error.instance, "en"),
         expected_fr=" ou ".join(n[0] for n in names),
         expected_en=" or ".join(n[1] for n in names),
-        about=error.schema.get("description", ""),
+        how_fr=how_fr,
+        how_en=how_en,
+        about=f" ({about.rstrip('.')})." if about and how_en else about,
     )
 
 
@@ -173,6 +209,7 @@ def _not_allowed(doc: RawDocument, error: ValidationError, path: tuple[str | int
         "not-allowed",
         dotted_path(path),
         value=_show(error.instance),
+        value_en=_show(error.instance, "en"),
         allowed=", ".join(allowed),
         suggestion_fr=f"vouliez-vous écrire « {close[0]} » ? " if close else "",
         suggestion_en=f"did you mean '{close[0]}'? " if close else "",
@@ -183,13 +220,15 @@ def _bad_format(doc: RawDocument, error: ValidationError, path: tuple[str | int,
     kind = _format_kind(error.schema)
     hint_fr, hint_en = FORMAT_HINTS.get(kind, ("", ""))
     description = str(error.schema.get("description", ""))
+    name = next((str(part) for part in reversed(path) if isinstance(part, str)), "")
     return make_error(
         doc.display_path,
         doc.position_of(*path),
         "bad-format",
         dotted_path(path),
         value=_show(error.instance),
-        format_fr=hint_fr or description,
+        value_en=_show(error.instance, "en"),
+        format_fr=hint_fr or _FIELD_HINTS_FR.get(name, description),
         format_en=hint_en or description,
     )
 
@@ -206,6 +245,7 @@ def _range(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]
         "out-of-range",
         dotted_path(path),
         value=_show(error.instance),
+        value_en=_show(error.instance, "en"),
         limit=f"{sign} {error.validator_value}",
     )
 
@@ -216,9 +256,17 @@ def _list(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...])
         "minItems": ("elle est vide", "it is empty"),
     }
     fr, en = problems.get(str(error.validator), (error.message, error.message))
+    position = doc.position_of(*path)
+    if error.validator == "uniqueItems":
+        # Point at the second copy, and say which value it is.
+        index = next(i for i, item in enumerate(error.instance) if item in error.instance[:i])
+        position = doc.position_of(*path, index)
+        item = error.instance[index]
+        fr = f"la valeur {_show(item)} y est écrite deux fois"
+        en = f"the value {_show(item, 'en')} is written twice"
     return make_error(
         doc.display_path,
-        doc.position_of(*path),
+        position,
         "list-problem",
         dotted_path(path),
         problem_fr=fr,
@@ -234,8 +282,13 @@ def _format_kind(schema: dict[str, Any]) -> str:
     return schema.get("x-format", "")  # type: ignore[no-any-return]
 
 
-def _show(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"« {value} »"
+def _show(value: object, lang: str = "fr") -> str:
+    """A value as quoted in a message, on one line (a block of text may span several)."""
+    if isinstance(value, str):
+        one_line = value.rstrip("\n").replace("\n", " ")
+        text = f"« {one_line} »" if lang == "fr" else f"'{one_line}'"
+    else:
+        text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
