@@ -9,7 +9,8 @@ in badgegen and keeps its traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import ClassVar
 
 from badgegen.messages import WARNING_CODES, render_message
@@ -28,8 +29,8 @@ class ContentError:
     column: int
     code: str
     field: str
-    params: tuple[tuple[str, str], ...] = field(default=(), compare=False)
-    severity: str = field(default="error", compare=False)
+    params: tuple[tuple[str, str], ...] = dataclass_field(default=(), compare=False)
+    severity: str = dataclass_field(default="error", compare=False)
 
     def message(self, lang: str) -> str:
         """The sentence saying what is wrong, in `lang`."""
@@ -98,46 +99,43 @@ class ContentErrors(BadgegenError):
     """All the content problems of one run: the content must be fixed (exit 2)."""
 
     exit_code: ClassVar[int] = 2
+    #: Why the warnings alone stopped the build (set by `StrictModeError`).
+    strict: ClassVar[bool] = False
 
-    def __init__(self, errors: list[ContentError]) -> None:
-        super().__init__(f"{len(errors)} content error(s)")
-        self.errors = sorted(errors)
-
-    def format_message(self, lang: str) -> str:
-        lines = [error.format(lang) for error in self.errors]
-        errors = sum(1 for error in self.errors if error.severity == "error")
-        warnings = len(self.errors) - errors
-        if lang == "fr":
-            summary = f"{errors} erreur{'s' if errors > 1 else ''}"
-            if warnings:
-                summary += f" et {warnings} avertissement{'s' if warnings > 1 else ''}"
-            summary += " dans le contenu : rien n'a été publié."
-        else:
-            summary = f"{errors} error{'s' if errors > 1 else ''}"
-            if warnings:
-                summary += f" and {warnings} warning{'s' if warnings > 1 else ''}"
-            summary += " in the content: nothing was published."
-        return "\n".join([*lines, summary])
-
-
-class StrictModeError(BadgegenError):
-    """Warnings were reported and `--strict` turns them into a failure (exit 2)."""
-
-    exit_code: ClassVar[int] = 2
-
-    def __init__(self, warnings: list[ContentError]) -> None:
-        super().__init__(f"{len(warnings)} warning(s) in strict mode")
-        self.warnings = sorted(warnings)
+    def __init__(self, problems: list[ContentError]) -> None:
+        super().__init__(f"{len(problems)} content problem(s)")
+        self.errors = sorted(problems)
 
     def format_message(self, lang: str) -> str:
-        lines = [warning.format(lang) for warning in self.warnings]
-        count = len(self.warnings)
-        if lang == "fr":
-            plural = "s" if count > 1 else ""
-            summary = f"{count} avertissement{plural} et le mode strict est actif : rien n'a été publié."
-        else:
-            summary = f"{count} warning{'s' if count > 1 else ''} in strict mode: nothing was published."
-        return "\n".join([*lines, summary])
+        lines = [problem.format(lang) for problem in self.errors]
+        errors = sum(1 for problem in self.errors if problem.severity == "error")
+        return "\n".join([*lines, _summary(errors, len(self.errors) - errors, lang, strict=self.strict)])
+
+
+class StrictModeError(ContentErrors):
+    """Only warnings were reported, and `--strict` turns them into a failure (exit 2)."""
+
+    strict = True
+
+
+def _summary(errors: int, warnings: int, lang: str, *, strict: bool) -> str:
+    """« 2 erreurs et 1 avertissement dans le contenu : rien n'a été publié. »"""
+    fr = lang == "fr"
+    parts = []
+    if errors:
+        parts.append(_plural(errors, "erreur" if fr else "error"))
+    if warnings:
+        parts.append(_plural(warnings, "avertissement" if fr else "warning"))
+    counted = (" et " if fr else " and ").join(parts)
+    if strict:
+        reason = " et le mode strict est actif" if fr else " in strict mode"
+    else:
+        reason = " dans le contenu" if fr else " in the content"
+    return counted + reason + (" : rien n'a été publié." if fr else ": nothing was published.")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 class BuildError(BadgegenError):

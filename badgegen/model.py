@@ -13,6 +13,7 @@ from typing import Literal
 
 Family = Literal["savoir-faire", "savoir-etre", "engagement"]
 Status = Literal["valid", "expired", "revoked"]
+SubjectKind = Literal["award", "badge", "issuer"]
 FAMILIES: tuple[Family, ...] = ("savoir-faire", "savoir-etre", "engagement")
 
 
@@ -163,7 +164,7 @@ class Endorsement:
 
     id: str
     endorser: Issuer  # Endorsement.issuer
-    subject_kind: Literal["award", "badge", "issuer"]
+    subject_kind: SubjectKind
     subject_id: str  # the award id, badge slug or issuer slug
     issued_on: datetime  # Endorsement.issuedOn
     comment: Text  # Endorsement.claim.endorsementComment

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from badgegen import images
@@ -33,6 +33,7 @@ from badgegen.model import (
     Registry,
     Revocation,
     Site,
+    SubjectKind,
     Text,
 )
 from badgegen.schema import schema_errors
@@ -416,8 +417,8 @@ def _endorsements(
         found[doc.id] = Endorsement(
             id=doc.id,
             endorser=endorser,
-            subject_kind=kind,
-            subject_id=data[kind],  # type: ignore[arg-type]
+            subject_kind=cast(SubjectKind, kind),
+            subject_id=data[kind],
             issued_on=issued_on,
             comment=_text(data["comment"]),
         )

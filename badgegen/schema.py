@@ -12,7 +12,7 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -125,11 +125,26 @@ def _translate(doc: RawDocument, error: ValidationError) -> ContentError:
     return handler(doc, error, path)
 
 
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    """The failing sub-schema (always a mapping in badgegen's schemas)."""
+    return cast(dict[str, Any], error.schema)
+
+
+def _instance_of(error: ValidationError) -> Any:
+    """The content value that failed."""
+    return cast(Any, error.instance)
+
+
+def _value_of(error: ValidationError) -> Any:
+    """The value of the failing keyword (a list for `required`, `type`, `enum`...)."""
+    return cast(Any, error.validator_value)
+
+
 def _split_required(error: ValidationError) -> list[ValidationError]:
     """One error per missing field, so each is reported (and fixed) on its own."""
     if error.validator != "required":
         return [error]
-    missing = [name for name in error.validator_value if name not in error.instance]
+    missing = [name for name in _value_of(error) if name not in _instance_of(error)]
     parts = []
     for name in missing:
         part = ValidationError(
@@ -137,7 +152,7 @@ def _split_required(error: ValidationError) -> list[ValidationError]:
             validator="required",
             validator_value=[name],
             instance=error.instance,
-            schema=error.schema,
+            schema=_schema_of(error),
             path=error.relative_path,
             schema_path=error.relative_schema_path,
         )
@@ -148,8 +163,8 @@ def _split_required(error: ValidationError) -> list[ValidationError]:
 
 def _missing(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
     """Only the first missing name: `_translate` splits a `required` error per name first."""
-    name = next(name for name in error.validator_value if name not in error.instance)
-    prop = error.schema.get("properties", {}).get(name, {})
+    name = next(name for name in _value_of(error) if name not in _instance_of(error))
+    prop = _schema_of(error).get("properties", {}).get(name, {})
     choices = prop.get("enum")
     return make_error(
         doc.display_path,
@@ -163,8 +178,8 @@ def _missing(doc: RawDocument, error: ValidationError, path: tuple[str | int, ..
 
 
 def _unknown(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
-    allowed = sorted(error.schema.get("properties", {}))
-    extra = sorted(set(error.instance) - set(allowed))
+    allowed = sorted(_schema_of(error).get("properties", {}))
+    extra = sorted(set(_instance_of(error)) - set(allowed))
     name = extra[0]
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
     return make_error(
@@ -180,17 +195,17 @@ def _unknown(doc: RawDocument, error: ValidationError, path: tuple[str | int, ..
 
 
 def _wrong_type(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
-    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    expected = _value_of(error) if isinstance(_value_of(error), list) else [_value_of(error)]
     names = [_TYPE_NAMES.get(name, (name, name)) for name in expected]
     how_fr, how_en = _TYPE_HINTS.get(expected[0], ("", ""))
-    about = str(error.schema.get("description", ""))
+    about = str(_schema_of(error).get("description", ""))
     return make_error(
         doc.display_path,
         doc.position_of(*path),
         "wrong-type",
         dotted_path(path),
-        value=_show(error.instance),
-        value_en=_show(error.instance, "en"),
+        value=_show(_instance_of(error)),
+        value_en=_show(_instance_of(error), "en"),
         expected_fr=" ou ".join(n[0] for n in names),
         expected_en=" or ".join(n[1] for n in names),
         how_fr=how_fr,
@@ -200,16 +215,16 @@ def _wrong_type(doc: RawDocument, error: ValidationError, path: tuple[str | int,
 
 
 def _not_allowed(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
-    raw = error.validator_value
+    raw = _value_of(error)
     allowed = [str(v) for v in (raw if isinstance(raw, list) else [raw])]
-    close = difflib.get_close_matches(str(error.instance), allowed, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(str(_instance_of(error)), allowed, n=1, cutoff=0.5)
     return make_error(
         doc.display_path,
         doc.position_of(*path),
         "not-allowed",
         dotted_path(path),
-        value=_show(error.instance),
-        value_en=_show(error.instance, "en"),
+        value=_show(_instance_of(error)),
+        value_en=_show(_instance_of(error), "en"),
         allowed=", ".join(allowed),
         suggestion_fr=f"vouliez-vous écrire « {close[0]} » ? " if close else "",
         suggestion_en=f"did you mean '{close[0]}'? " if close else "",
@@ -217,17 +232,17 @@ def _not_allowed(doc: RawDocument, error: ValidationError, path: tuple[str | int
 
 
 def _bad_format(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]) -> ContentError:
-    kind = _format_kind(error.schema)
+    kind = _format_kind(_schema_of(error))
     hint_fr, hint_en = FORMAT_HINTS.get(kind, ("", ""))
-    description = str(error.schema.get("description", ""))
+    description = str(_schema_of(error).get("description", ""))
     name = next((str(part) for part in reversed(path) if isinstance(part, str)), "")
     return make_error(
         doc.display_path,
         doc.position_of(*path),
         "bad-format",
         dotted_path(path),
-        value=_show(error.instance),
-        value_en=_show(error.instance, "en"),
+        value=_show(_instance_of(error)),
+        value_en=_show(_instance_of(error), "en"),
         format_fr=hint_fr or _FIELD_HINTS_FR.get(name, description),
         format_en=hint_en or description,
     )
@@ -244,9 +259,9 @@ def _range(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...]
         doc.position_of(*path),
         "out-of-range",
         dotted_path(path),
-        value=_show(error.instance),
-        value_en=_show(error.instance, "en"),
-        limit=f"{sign} {error.validator_value}",
+        value=_show(_instance_of(error)),
+        value_en=_show(_instance_of(error), "en"),
+        limit=f"{sign} {_value_of(error)}",
     )
 
 
@@ -259,9 +274,9 @@ def _list(doc: RawDocument, error: ValidationError, path: tuple[str | int, ...])
     position = doc.position_of(*path)
     if error.validator == "uniqueItems":
         # Point at the second copy, and say which value it is.
-        index = next(i for i, item in enumerate(error.instance) if item in error.instance[:i])
+        index = next(i for i, item in enumerate(_instance_of(error)) if item in _instance_of(error)[:i])
         position = doc.position_of(*path, index)
-        item = error.instance[index]
+        item = _instance_of(error)[index]
         fr = f"la valeur {_show(item)} y est écrite deux fois"
         en = f"the value {_show(item, 'en')} is written twice"
     return make_error(

@@ -21,7 +21,7 @@ both 1-based, so every later error can point at the exact place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -80,17 +80,17 @@ class YamlDocument:
 class _StrictComposer(yaml.SafeLoader):
     """A SafeLoader whose composer refuses anchors and aliases as it meets them."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = cast(yaml.Event, self.peek_event())  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             raise YamlProblem("yaml-alias", _pos(event.start_mark), {"name": f"*{event.anchor or ''}"})
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise YamlProblem("yaml-alias", _pos(event.start_mark), {"name": f"&{anchor}"})
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
-def _pos(mark: yaml.Mark | None) -> Position:
+def _pos(mark: Any) -> Position:
     if mark is None:
         return (1, 1)
     return (mark.line + 1, mark.column + 1)
