@@ -26,7 +26,15 @@ from badgegen.timeutil import build_time
 from badgegen.write import SiteWriter, staged_output
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_TEMPLATES = PACKAGE_ROOT.parent / "templates"
+
+
+def _default_templates() -> Path:
+    """The repository's templates/ (a checkout), else the copy a wheel carries."""
+    in_checkout = PACKAGE_ROOT.parent / "templates"
+    return in_checkout if in_checkout.is_dir() else PACKAGE_ROOT / "templates"
+
+
+DEFAULT_TEMPLATES = _default_templates()
 
 
 @dataclass(frozen=True)
