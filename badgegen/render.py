@@ -105,6 +105,8 @@ def _context(registry: Registry, path: str, lang: str, *, root: bool = False) ->
         "alternate": site.base_url + _other_language(path, lang) if not root else None,
         "alternate_link": link(_other_language(path, lang)) if not root else None,
         "other_lang": "en" if lang == "fr" else "fr",
+        # French puts a (non-breaking) space before a colon, English does not.
+        "colon": "\u00a0:" if lang == "fr" else ":",
         "url": link,
         "t": lambda key, **params: translate(key, lang, **params),
         "tx": lambda text: _text(text, lang),

@@ -195,3 +195,19 @@ def test_build_py_runs_as_a_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Site construit" in result.stdout
     assert (tmp_path / "s/index.html").is_file()
+
+
+def test_validate_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--content", str(EXAMPLE), "--out", str(tmp_path / "site")]) == 0
+    assert capsys.readouterr().out.startswith("Contenu valide : 5 organisations")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_english_badge_documents_point_back_to_french(site: Path) -> None:
+    for english in sorted(site.glob("en/badges/*.json")):
+        document = _json(site, english.relative_to(site).as_posix())
+        french = _json(site, f"badges/{english.name}")
+        assert document["@language"] == "en" and french["@language"] == "fr"
+        assert document["related"] == [{"type": "BadgeClass", "id": french["id"], "@language": "fr"}]
+        assert french["related"] == [{"type": "BadgeClass", "id": document["id"], "@language": "en"}]
+        assert document["image"] == french["image"] and document["issuer"] == french["issuer"]
