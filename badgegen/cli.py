@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from badgegen.errors import BadgegenError, ContentError
 from badgegen.pipeline import BuildConfig, BuildReport, build, check
@@ -23,25 +24,28 @@ def _parser() -> argparse.ArgumentParser:
         prog="badgegen", description="Open Badges registry: YAML content → static site."
     )
     commands = parser.add_subparsers(dest="command")
-    for name, about in (
-        ("build", "build the site from the content (default)"),
-        ("validate", "check the content without writing anything"),
-        ("serve", "build, then serve the site on 127.0.0.1 for a preview"),
+    for name, about, run in (
+        ("build", "build the site from the content (default)", _run_build),
+        ("validate", "check the content without writing anything", _run_validate),
+        ("serve", "build, then serve the site on 127.0.0.1 for a preview", _run_serve),
     ):
         command = commands.add_parser(name, help=about, description=about)
-        _add_common(command)
+        add_common_options(command)
+        command.set_defaults(run=run)
         if name == "serve":
             command.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    for register in _EXTRA_COMMANDS:
+        register(commands)
     return parser
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--content", type=Path, default=Path("content"), help="content folder (default content/)"
-    )
-    parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default site/)")
-    parser.add_argument("--base-url", help="public address of the site, overriding registry.yaml")
-    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+#: Other commands, each registered by its own module: `register(subparsers)` adds a
+#: parser whose `run` default is `run(args) -> exit code`.
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """`--lang`: the language of every message (French unless asked)."""
     parser.add_argument(
         "--lang",
         choices=("fr", "en"),
@@ -50,35 +54,58 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """The options of build, validate and serve."""
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default content/)"
+    )
+    parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default site/)")
+    parser.add_argument("--base-url", help="public address of the site, overriding registry.yaml")
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_lang_option(parser)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command in `argv` and return the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("-"):
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
-    config = BuildConfig(content=args.content, out=args.out, base_url=args.base_url, strict=args.strict)
-    if args.command == "serve" and args.base_url is None:
-        config = BuildConfig(
-            content=args.content, out=args.out, base_url=f"http://127.0.0.1:{args.port}/", strict=args.strict
-        )
     try:
-        if args.command == "validate":
-            report = check(config)
-            _print_warnings(report.warnings, args.lang)
-            print(_validated_line(report, args.lang))
-            return 0
-        report = build(config)
+        code: int = args.run(args)
     except BadgegenError as error:
         print(error.format_message(args.lang), file=sys.stderr)
         return error.exit_code
+    return code
+
+
+def _config(args: argparse.Namespace, base_url: str | None = None) -> BuildConfig:
+    return BuildConfig(
+        content=args.content, out=args.out, base_url=base_url or args.base_url, strict=args.strict
+    )
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    report = check(_config(args))
+    _print_warnings(report.warnings, args.lang)
+    print(_validated_line(report, args.lang))
+    return 0
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    config = _config(args)
+    report = build(config)
     _print_warnings(report.warnings, args.lang)
     print(_built_line(report, config.out, args.lang), flush=True)
-    if args.command == "serve":
-        try:
-            serve_forever(config.out, args.port, args.lang)
-        except BadgegenError as error:
-            print(error.format_message(args.lang), file=sys.stderr)
-            return error.exit_code
+    return 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    config = _config(args, args.base_url or f"http://127.0.0.1:{args.port}/")
+    report = build(config)
+    _print_warnings(report.warnings, args.lang)
+    print(_built_line(report, config.out, args.lang), flush=True)
+    serve_forever(config.out, args.port, args.lang)
     return 0
 
 
