@@ -1,4 +1,4 @@
-"""The command line: `badgegen build | validate | serve`.
+"""The command line: `badgegen build | validate | serve | award | revoke | new | hook | privacy-check …`.
 
 A thin layer: parse options, call the pipeline, print. Content problems and
 other `BadgegenError`s are printed without a traceback and give their exit code
@@ -14,20 +14,26 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from badgegen import ledger, privacy
+from badgegen.annotations import report_failure, report_success
+from badgegen.award_cmd import register as register_award
 from badgegen.errors import BadgegenError, ContentError
 from badgegen.pipeline import BuildConfig, BuildReport, build, check
+from badgegen.revoke_cmd import register as register_revoke
+from badgegen.scaffold import register as register_new
 from badgegen.serve import serve_forever
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="badgegen", description="Open Badges registry: YAML content → static site."
+        prog="badgegen",
+        description="Registre Open Badges : contenu YAML → site statique. (Open Badges registry: YAML → static site.)",
     )
     commands = parser.add_subparsers(dest="command")
     for name, about, run in (
-        ("build", "build the site from the content (default)", _run_build),
-        ("validate", "check the content without writing anything", _run_validate),
-        ("serve", "build, then serve the site on 127.0.0.1 for a preview", _run_serve),
+        ("build", "construire le site à partir du contenu (commande par défaut)", _run_build),
+        ("validate", "vérifier le contenu sans rien écrire", _run_validate),
+        ("serve", "construire puis montrer le site sur cet ordinateur (127.0.0.1)", _run_serve),
     ):
         command = commands.add_parser(name, help=about, description=about)
         add_common_options(command)
@@ -41,7 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
 #: Other commands, each registered by its own module: `register(subparsers)` adds a
 #: parser whose `run` default is `run(args) -> exit code`.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+_EXTRA_COMMANDS: list[Callable[[Any], None]] = [
+    privacy.register,
+    register_award,
+    register_revoke,
+    register_new,
+]
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +73,18 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default site/)")
     parser.add_argument("--base-url", help="public address of the site, overriding registry.yaml")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument(
+        "--frozen-ledger",
+        action="store_true",
+        help="check content/published.txt but never add to it (pull-request checks)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github: also print each problem as a GitHub Actions annotation on stdout, "
+        "and append a summary to $GITHUB_STEP_SUMMARY (default text)",
+    )
     add_lang_option(parser)
 
 
@@ -75,13 +98,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
     except BadgegenError as error:
         print(error.format_message(args.lang), file=sys.stderr)
+        if getattr(args, "format", "text") == "github":
+            report_failure(error, args.lang)
         return error.exit_code
     return code
 
 
-def _config(args: argparse.Namespace, base_url: str | None = None) -> BuildConfig:
+def _config(args: argparse.Namespace, base_url: str | None = None, *, preview: bool = False) -> BuildConfig:
     return BuildConfig(
-        content=args.content, out=args.out, base_url=base_url or args.base_url, strict=args.strict
+        content=args.content,
+        out=args.out,
+        base_url=base_url or args.base_url,
+        strict=args.strict,
+        update_ledger=not (preview or getattr(args, "frozen_ledger", False)),  # a preview publishes nothing
     )
 
 
@@ -89,6 +118,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     report = check(_config(args))
     _print_warnings(report.warnings, args.lang)
     print(_validated_line(report, args.lang))
+    if args.format == "github":
+        report_success([_validated_line(report, args.lang)], report.warnings, args.lang)
     return 0
 
 
@@ -97,11 +128,16 @@ def _run_build(args: argparse.Namespace) -> int:
     report = build(config)
     _print_warnings(report.warnings, args.lang)
     print(_built_line(report, config.out, args.lang), flush=True)
+    if config.update_ledger:
+        print(ledger.summary(report.ledger_added, config.content, args.lang), flush=True)
+    if args.format == "github":
+        result = [_built_line(report, config.out, args.lang), _validated_line(report, args.lang)]
+        report_success(result, report.warnings, args.lang)
     return 0
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    config = _config(args, args.base_url or f"http://127.0.0.1:{args.port}/")
+    config = _config(args, args.base_url or f"http://127.0.0.1:{args.port}/", preview=True)
     report = build(config)
     _print_warnings(report.warnings, args.lang)
     print(_built_line(report, config.out, args.lang), flush=True)

@@ -122,6 +122,10 @@ UI: dict[str, tuple[str, str]] = {
     "award.evidence.open": ("Ouvrir", "Open"),
     "award.evidence.transcript": ("Transcription", "Transcript"),
     "award.evidence.external": ("(site externe)", "(external site)"),
+    "award.evidence.private": (
+        "Preuve privée : montrée seulement sur demande.",
+        "Private evidence: shown only on request.",
+    ),
     "award.evidence.kind.photo": ("Photo", "Photo"),
     "award.evidence.kind.video": ("Vidéo", "Video"),
     "award.evidence.kind.audio": ("Podcast", "Podcast"),
@@ -157,6 +161,7 @@ UI: dict[str, tuple[str, str]] = {
         "This page does not exist. Check the address, or go back home.",
     ),
     "data.json": ("Données (JSON)", "Data (JSON)"),
+    "issuer.revocations": ("Badges retirés (JSON)", "Withdrawn badges (JSON)"),
 }
 
 _MONTHS_FR = (

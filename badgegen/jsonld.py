@@ -59,6 +59,7 @@ def issuer_document(registry: Registry, issuer: Issuer) -> Document:
         doc["description"] = _fr(issuer.description)
     if issuer.image is not None:
         doc["image"] = base + urls.issuer_image(issuer)
+    doc["revocationList"] = base + urls.issuer_revocations(issuer)
     endorsements = _endorsement_ids(registry, "issuer", issuer.slug)
     if endorsements:
         doc["endorsement"] = endorsements
@@ -164,14 +165,49 @@ def revoked_assertion_document(registry: Registry, award: Award) -> Document:
     }
 
 
+def revocation_list_document(registry: Registry, issuer: Issuer) -> Document:
+    """OB 2.0 RevocationList of an issuer: every revoked assertion of its badges, by URL.
+
+    The spec defines it for signed badges; hosted ones answer `revoked: true` at
+    their own URL too. Published for every issuer (empty when nothing is revoked),
+    so the Profile's `revocationList` always leads somewhere.
+    """
+    base = registry.site.base_url
+    revoked = sorted(
+        (base + urls.assertion_json(award), award.revoked.reason)
+        for award in registry.revoked_awards_of(issuer)
+        if award.revoked is not None
+    )
+    return {
+        "@context": CONTEXT,
+        "type": "RevocationList",
+        "id": base + urls.issuer_revocations(issuer),
+        "issuer": base + urls.issuer_json(issuer),
+        "revokedAssertions": [{"id": url, "revocationReason": reason} for url, reason in revoked],
+    }
+
+
+#: What a private piece of evidence says in place of its link (documents are in French).
+PRIVATE_EVIDENCE_NOTE = (
+    "Preuve privée : montrée seulement sur demande, par l'organisation qui a donné le badge."
+)
+
+
 def evidence_url(registry: Registry, item: Evidence) -> str | None:
-    """The absolute URL of a piece of evidence: its own, or the published media file."""
+    """The absolute URL of a piece of evidence: its own, or the published media file.
+
+    A private piece of evidence has none: neither its address nor its file is published.
+    """
+    if item.private:
+        return None
     if item.file is not None:
         return registry.site.base_url + urls.media(item.file)
     return item.url
 
 
 def _evidence(registry: Registry, item: Evidence) -> Document:
+    if item.private:
+        return _private_evidence(item)
     doc: Document = {"type": "Evidence"}
     url = evidence_url(registry, item)
     if url is not None:
@@ -181,6 +217,16 @@ def _evidence(registry: Registry, item: Evidence) -> Document:
         doc["description"] = _fr(item.description)
     if item.narrative is not None:
         doc["narrative"] = _fr(item.narrative)
+    doc["genre"] = _GENRES[item.kind]
+    return doc
+
+
+def _private_evidence(item: Evidence) -> Document:
+    """Only what says the evidence exists: no id, file, narrative or transcript (they may be personal)."""
+    doc: Document = {"type": "Evidence", "name": _fr(item.name)}
+    if item.description is not None:
+        doc["description"] = _fr(item.description)
+    doc["narrative"] = PRIVATE_EVIDENCE_NOTE
     doc["genre"] = _GENRES[item.kind]
     return doc
 

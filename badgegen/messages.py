@@ -195,8 +195,8 @@ CATALOGUE: dict[str, Entry] = {
         "add the file to content/media/, or fix its name.",
     ),
     "evidence-source": Entry(
-        "une preuve a besoin d'une adresse (url) ou d'un fichier (file), pas des deux (seul un texte peut s'en passer).",
-        "a piece of evidence needs an address (url) or a file (file), not both (only a text may have neither).",
+        "une preuve a besoin d'une adresse (url) ou d'un fichier (file), pas des deux (seuls un texte ou une preuve privée peuvent s'en passer).",
+        "a piece of evidence needs an address (url) or a file (file), not both (only a text or private evidence may have neither).",
         "gardez « url » pour un lien, ou « file » pour un fichier de content/media/.",
         "keep 'url' for a link, or 'file' for a file in content/media/.",
     ),
@@ -242,6 +242,39 @@ CATALOGUE: dict[str, Entry] = {
         "the file '{name}' is not used by any content.",
         "supprimez-le s'il n'est pas utile, ou citez-le dans un fichier YAML.",
         "delete it if it is not needed, or refer to it in a YAML file.",
+    ),
+    # --- permanence (content/published.txt) -------------------------------------------
+    "published-url-removed": Entry(
+        "l'adresse {url} a déjà été publiée et ne répondrait plus{more_fr}.",
+        "the address {url} was already published and would no longer answer{more_en}.",
+        "{fix_fr}.",
+        "{fix_en}.",
+    ),
+    # --- custom domain (registry.yaml `domain`) ----------------------------------------
+    "domain-mismatch": Entry(
+        "l'adresse du site {value} ne correspond pas au domaine « {domain} » (ligne {domain_line}).",
+        "the site address {value} does not match the domain '{domain}' (line {domain_line}).",
+        "avec un domaine personnalisé, écrivez « base_url: https://{domain}/ », ou corrigez la ligne « domain: ».",
+        "with a custom domain, write 'base_url: https://{domain}/', or fix the 'domain:' line.",
+    ),
+    # --- personal data (badgegen/privacy.py) --------------------------------------------
+    "personal-data": Entry(
+        "{what_fr} en clair (« {excerpt} ») : ce qui est écrit ici est publié et reste dans l'historique du dépôt.",
+        "{what_en} in plain text ('{excerpt}'): what is written here is published and stays in the repository's history.",
+        "retirez {this_fr} : {why_fr}.",
+        "remove {this_en}: {why_en}.",
+    ),
+    "spreadsheet-in-content": Entry(
+        "le tableur « {name} » ne doit pas être dans le dépôt : il contient sans doute des noms ou des adresses, et tout ce qui est commité reste dans l'historique.",
+        "the spreadsheet '{name}' must not be in the repository: it probably holds names or addresses, and everything committed stays in the history.",
+        "déplacez-le hors du dépôt (par exemple dans vos Documents) ; s'il a déjà été commité, prévenez la personne qui administre le dépôt pour l'effacer de l'historique.",
+        "move it out of the repository (for example to your Documents); if it was already committed, tell the repository's administrator so it is erased from the history.",
+    ),
+    "media-metadata": Entry(
+        "l'image « {name} » contient des métadonnées ({found_fr}) qui seraient publiées avec elle.",
+        "the image '{name}' holds metadata ({found_en}) that would be published with it.",
+        "retirez-les avec la commande : badgegen strip-metadata {file}",
+        "remove it with the command: badgegen strip-metadata {file}",
     ),
 }
 

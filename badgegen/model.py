@@ -63,6 +63,9 @@ class Site:
     timezone: str
     contact: Contact
     publisher: str | None
+    #: registry.yaml's custom `domain`, when this build is for it (GitHub Pages' CNAME file);
+    #: None for a preview at another address.
+    cname: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ class Evidence:
     description: Text | None  # Evidence.description (alt text of a photo)
     narrative: Text | None  # Evidence.narrative
     transcript: str | None
+    #: Described (name, description) but never published: no URL, no file, no narrative.
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,12 @@ class Registry:
         """The awards of `badge` whose earners agreed to be listed, newest first."""
         found = [a for a in self.awards.values() if a.badge.slug == badge.slug and a.listed]
         return sorted(found, key=lambda a: (a.issued_on, a.id), reverse=True)
+
+    def revoked_awards_of(self, issuer: Issuer) -> list[Award]:
+        """The revoked awards of the badges of `issuer` (its RevocationList)."""
+        return [
+            a for a in self.awards.values() if a.badge.issuer.slug == issuer.slug and a.revoked is not None
+        ]
 
     def badges_of(self, issuer: Issuer) -> list[BadgeClass]:
         return [b for b in self.badges.values() if b.issuer.slug == issuer.slug]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from badgegen import bake, jsonld, urls
+from badgegen import bake, jsonld, ledger, privacy, urls
 from badgegen.errors import ContentError, ContentErrors, StrictModeError
 from badgegen.load import MEDIA_FOLDER, load_content
 from badgegen.model import Award, Registry
@@ -47,6 +47,9 @@ class BuildConfig:
     strict: bool = False
     templates: Path = DEFAULT_TEMPLATES
     now: datetime = field(default_factory=build_time)
+    #: Add the new published paths to content/published.txt after a successful build
+    #: (`--frozen-ledger` and `serve` only check it).
+    update_ledger: bool = True
 
 
 @dataclass
@@ -57,12 +60,15 @@ class BuildReport:
     warnings: list[ContentError]
     files: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    ledger_added: int = 0  # paths added to content/published.txt by this build
 
 
 def check(config: BuildConfig) -> BuildReport:
     """Load and validate the content; raise `ContentErrors` listing every problem."""
     raw = load_content(config.content)
     resolution = resolve(raw, config.now, config.base_url)
+    resolution.errors.extend(ledger.check(raw, resolution.registry, config.base_url))
+    resolution.errors.extend(privacy.content_errors(raw))  # personal data, spreadsheets, EXIF
     if resolution.errors or resolution.registry is None:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:
@@ -76,11 +82,15 @@ def build(config: BuildConfig) -> BuildReport:
     report = check(config)
     registry = report.registry
     assert registry is not None
-    with staged_output(config.out) as writer:
+    with staged_output(config.out, check=privacy.output_check(registry, config.out)) as writer:
         for path, data in _outputs(registry, config):
             writer.write(path, data)
         _copy_static(writer, config.templates / "static")
+        if registry.site.cname is not None:
+            writer.write("CNAME", f"{registry.site.cname}\n".encode())
     report.files = writer.written
+    if config.update_ledger:
+        report.ledger_added = ledger.record(config.content, registry, writer.written)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -90,6 +100,8 @@ def _outputs(registry: Registry, config: BuildConfig) -> Iterator[tuple[str, byt
     base = registry.site.base_url
     for issuer in registry.issuers.values():
         yield urls.issuer_json(issuer), jsonld.dumps(jsonld.issuer_document(registry, issuer))
+        revocations = jsonld.revocation_list_document(registry, issuer)
+        yield urls.issuer_revocations(issuer), jsonld.dumps(revocations)
         if issuer.image is not None:
             yield urls.issuer_image(issuer), issuer.image.data
     for badge in registry.badges.values():

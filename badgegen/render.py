@@ -9,12 +9,15 @@ missing path, uses links from the site root.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 import jinja2
 
@@ -65,6 +68,52 @@ def render_pages(registry: Registry, env: jinja2.Environment) -> Iterator[Page]:
     for lang in registry.site.languages:
         yield from _pages_in(registry, env, lang)
     yield "404.html", _render(env, "404.html", _context(registry, "404.html", "fr", root=True))
+    yield urls.sitemap(), sitemap(registry)
+    yield urls.robots(), robots(registry)
+
+
+def sitemap(registry: Registry) -> bytes:
+    """sitemap.xml: the pages search engines may index, each with its other languages.
+
+    Only what listings show: home, catalogue, issuers, every badge and issuer page,
+    and the awards whose earners agreed to be listed (`listed: true`); an unlisted
+    award never appears here. No <lastmod>: the build has no true date to give.
+    """
+    base, languages = registry.site.base_url, registry.site.languages
+    pages: list[Callable[[str], str]] = [urls.page, urls.catalogue_page, urls.issuers_page]
+    pages += [functools.partial(urls.badge_page, badge) for badge in registry.badges.values()]
+    pages += [functools.partial(urls.issuer_page, issuer) for issuer in registry.issuers.values()]
+    pages += [functools.partial(urls.award_page, award) for award in registry.awards.values() if award.listed]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for page in pages:
+        for lang in languages:
+            lines += ["  <url>", f"    <loc>{xml_escape(base + page(lang))}</loc>"]
+            if len(languages) > 1:
+                lines += [
+                    f'    <xhtml:link rel="alternate" hreflang="{other}" href={quoteattr(base + page(other))}/>'
+                    for other in languages
+                ]
+            lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(registry: Registry) -> bytes:
+    """robots.txt: everything may be crawled (unlisted pages say noindex themselves), and the sitemap.
+
+    Crawlers read it only at the root of a host: under a project path (GitHub Pages
+    project sites) it is ignored, and the sitemap is to be submitted by hand.
+    """
+    return (
+        "# Tout peut être lu ; les pages d'attributions non listées portent « noindex ».\n"
+        "User-agent: *\n"
+        "Allow: /\n"
+        "\n"
+        f"Sitemap: {registry.site.base_url}{urls.sitemap()}\n"
+    ).encode()
 
 
 def _pages_in(registry: Registry, env: jinja2.Environment, lang: str) -> Iterator[Page]:

@@ -64,6 +64,8 @@ class _Resolver:
     warnings: list[ContentError] = field(default_factory=list)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))
     used_media: set[str] = field(default_factory=set)
+    #: Media files named only by private evidence: checked and kept, never published.
+    private_media: set[str] = field(default_factory=set)
 
     # --- helpers ----------------------------------------------------------------------
     def error(self, doc: RawDocument, path: tuple[str | int, ...], code: str, **params: object) -> None:
@@ -175,6 +177,16 @@ def _site(resolver: _Resolver, valid: list[RawDocument], base_url: str | None) -
     url = base_url or data["base_url"]
     if not url.endswith("/"):
         resolver.error(doc, ("base_url",), "base-url-slash", value=url)
+    domain = data.get("domain")
+    if domain is not None and data["base_url"].rstrip("/") != f"https://{domain}":
+        resolver.error(
+            doc,
+            ("base_url",),
+            "domain-mismatch",
+            value=data["base_url"],
+            domain=domain,
+            domain_line=doc.position_of("domain")[0],
+        )
     publisher = data.get("publisher")
     if publisher is not None:
         resolver.reference(doc, ("publisher",), "issuer", publisher, _known(resolver, "issuer"))
@@ -188,6 +200,7 @@ def _site(resolver: _Resolver, valid: list[RawDocument], base_url: str | None) -
         timezone=str(resolver.zone.key),
         contact=Contact(contact["name"], contact["email"], contact.get("url")),
         publisher=publisher,
+        cname=domain if domain is not None and url == f"https://{domain}/" else None,
     )
 
 
@@ -345,21 +358,23 @@ def _revocation(resolver: _Resolver, doc: RawDocument, issued_on: datetime | Non
 def _evidence(resolver: _Resolver, doc: RawDocument, index: int, item: dict[str, Any]) -> Evidence | None:
     path: tuple[str | int, ...] = ("evidence", index)
     has_url, has_file = "url" in item, "file" in item
-    if (has_url and has_file) or (not has_url and not has_file and item["kind"] != "text"):
+    private = item.get("private", False)
+    if (has_url and has_file) or (not has_url and not has_file and item["kind"] != "text" and not private):
         resolver.error(doc, path, "evidence-source")
         return None
+    media = resolver.private_media if private else resolver.used_media
     file = item.get("file")
     if file is not None:
         if not (resolver.raw.root / MEDIA_FOLDER / file).is_file():
             resolver.error(doc, (*path, "file"), "missing-file", name=file)
             return None
-        resolver.used_media.add(file)
+        media.add(file)
     transcript = item.get("transcript")
     if transcript is not None and "://" not in transcript:
         if not (resolver.raw.root / MEDIA_FOLDER / transcript).is_file():
             resolver.error(doc, (*path, "transcript"), "missing-file", name=transcript)
             return None
-        resolver.used_media.add(transcript)
+        media.add(transcript)
     return Evidence(
         kind=item["kind"],
         url=item.get("url"),
@@ -368,6 +383,7 @@ def _evidence(resolver: _Resolver, doc: RawDocument, index: int, item: dict[str,
         description=_opt_text(item.get("description")),
         narrative=_opt_text(item.get("narrative")),
         transcript=transcript,
+        private=private,
     )
 
 
@@ -436,7 +452,8 @@ def _check_media(resolver: _Resolver) -> None:
     if not folder.is_dir():
         return
     for file in sorted(folder.iterdir()):
-        if file.is_file() and not file.name.startswith(".") and file.name not in resolver.used_media:
+        used = resolver.used_media | resolver.private_media
+        if file.is_file() and not file.name.startswith(".") and file.name not in used:
             resolver.warnings.append(
                 make_error(display_path(file), (1, 1), "unused-file", "", name=file.name)
             )

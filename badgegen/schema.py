@@ -20,6 +20,7 @@ from referencing import Registry, Resource
 
 from badgegen.errors import ContentError, dotted_path, make_error
 from badgegen.load import RawDocument
+from badgegen.privacy import find_personal_data
 
 SCHEMA_FILES = {
     "registry": "registry.schema.json",
@@ -56,7 +57,7 @@ FORMAT_HINTS: dict[str, tuple[str, str]] = {
 #: The French hint of a "bad-format" error on a field with no shared definition
 #: (the schema's own description, used in English, is written for the docs).
 _FIELD_HINTS_FR: dict[str, str] = {
-    "identity": "écrivez l'empreinte de l'adresse e-mail (sha256$ suivi de 64 chiffres et lettres de a à f), jamais l'adresse e-mail elle-même.",
+    "identity": "créez l'attribution avec « badgegen award » : il écrit ici l'empreinte de l'adresse (sha256$ suivi de 64 chiffres et lettres de a à f), jamais l'adresse elle-même.",
     "salt": "écrivez le sel tiré au hasard pour cette attribution (32 chiffres et lettres de a à f), sans le modifier.",
     "file": "écrivez le nom d'un fichier rangé dans content/media/ (photo, son, vidéo ou PDF), sans espace ni accent.",
     "transcript": "écrivez l'adresse (https://…) de la transcription, ou le nom d'un fichier .vtt, .txt ou .pdf rangé dans content/media/.",
@@ -298,7 +299,13 @@ def _format_kind(schema: dict[str, Any]) -> str:
 
 
 def _show(value: object, lang: str = "fr") -> str:
-    """A value as quoted in a message, on one line (a block of text may span several)."""
+    """A value as quoted in a message, on one line (a block of text may span several).
+
+    A value holding personal data (an e-mail typed where a hash belongs...) is
+    never repeated: messages end up in terminals and CI logs.
+    """
+    if find_personal_data(json.dumps(value, ensure_ascii=False)):
+        return "« … » (masqué)" if lang == "fr" else "'…' (hidden)"
     if isinstance(value, str):
         one_line = value.rstrip("\n").replace("\n", " ")
         text = f"« {one_line} »" if lang == "fr" else f"'{one_line}'"

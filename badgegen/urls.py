@@ -15,6 +15,11 @@ def issuer_json(issuer: Issuer) -> str:
     return f"issuers/{issuer.slug}.json"
 
 
+def issuer_revocations(issuer: Issuer) -> str:
+    """The issuer's OB 2.0 RevocationList, beside its page (issuers/<slug>/index.html)."""
+    return f"issuers/{issuer.slug}/revocations.json"
+
+
 def issuer_image(issuer: Issuer) -> str:
     assert issuer.image is not None
     return f"issuers/{issuer.slug}.{issuer.image.format}"
@@ -51,6 +56,14 @@ def endorsement_json(endorsement: Endorsement) -> str:
 
 def media(name: str) -> str:
     return f"media/{name}"
+
+
+def sitemap() -> str:
+    return "sitemap.xml"
+
+
+def robots() -> str:
+    return "robots.txt"
 
 
 def page(lang: str, path: str = "") -> str:

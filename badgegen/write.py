@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from badgegen.errors import BuildError
@@ -43,13 +43,19 @@ class SiteWriter:
 
 
 @contextlib.contextmanager
-def staged_output(out: Path) -> Iterator[SiteWriter]:
-    """Yield a writer on a temporary folder; on success, swap it in as `out`."""
+def staged_output(out: Path, check: Callable[[Path], None] | None = None) -> Iterator[SiteWriter]:
+    """Yield a writer on a temporary folder; on success, swap it in as `out`.
+
+    `check(staging)` runs on the complete folder before the swap: raising refuses it
+    (the folder is removed and `out` stays as it was).
+    """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     try:
         yield SiteWriter(staging)
+        if check is not None:
+            check(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -32,4 +32,7 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+# The GitHub workflows (tests/test_workflows.py checks them too, with the project's own rules).
+PATH="$PWD/.venv/bin:$PATH" .venv/bin/actionlint -no-color
+.venv/bin/zizmor --offline --no-progress --color never --quiet .github/workflows
 exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,303 @@
+"""The permanence ledger: every address the site ever published, so that none vanishes.
+
+Verifiers fetch hosted assertions for years, and people keep links to pages and
+images. `content/published.txt` lists every such address once published (one path
+per line, relative to the site's `base_url`, sorted). Before anything is written,
+each listed path must still be produced by the new build; a missing one is a
+content error (`published-url-removed`) that names its URL and what to restore.
+
+What is listed: every JSON document (issuers, their revocation lists, badge
+classes and their translations, assertions, endorsements), every image (issuer
+logos, badge images, baked PNG and SVG), every object page in every language
+(`badges/<slug>/`, `issuers/<slug>/`, `assertions/<id>/`, `en/…`), and every
+media file. Not listed: the home, catalogue and issuers pages, `404.html`,
+`sitemap.xml`, `robots.txt` and `static/`, which exist as long as the site does
+(and whose assets may be renamed freely).
+
+`badgegen build` adds the new paths once the site is written (atomically, with
+deterministic bytes); `badgegen validate`, `serve` and `build --frozen-ledger`
+only check. Removing a line by hand is the one deliberate way to stop publishing
+an address (a media file holding personal data, say), and shows in review.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from badgegen import urls
+from badgegen.errors import BuildError, ContentError, make_error
+from badgegen.jsonld import badge_translations
+from badgegen.load import MEDIA_FOLDER, RawContent, display_path
+from badgegen.model import Registry
+
+LEDGER_NAME = "published.txt"
+
+HEADER = """\
+# Adresses publiées du registre : ne les supprimez pas.
+#
+# Chaque ligne est une adresse déjà publiée, relative à l'adresse du site (base_url) :
+# documents JSON, images, images « cuites », pages des badges, des organisations et des
+# attributions, fichiers de preuve. Des vérificateurs et des personnes les ont gardées :
+# elles doivent répondre pour toujours. Si une adresse de cette liste disparaît du site,
+# la construction s'arrête (erreur published-url-removed).
+#
+# La publication (la CI sur main) ajoute ici les nouvelles adresses avec `badgegen build`
+# et enregistre ce fichier ; `badgegen validate` et `badgegen build --frozen-ledger` ne
+# font que vérifier. Pour retirer une attribution, révoquez-la (`badgegen revoke`) : son
+# adresse reste publiée, marquée « révoquée ».
+#
+# Ne retirez une ligne à la main que pour cesser volontairement de publier un fichier
+# (par exemple une preuve qui contient des données personnelles), dans une demande de
+# fusion relue.
+"""
+
+#: What owns a published path: (kind, id). The kinds below have a fix each.
+_OWNERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("award", re.compile(r"^(?:[a-z]{2}/)?assertions/([^/.]+)(?:\.(?:json|png|svg)|/)$")),
+    ("badge", re.compile(r"^(?:[a-z]{2}/)?badges/([^/.]+)(?:\.(?:json|png|svg)|/)$")),
+    ("issuer", re.compile(r"^(?:[a-z]{2}/)?issuers/([^/.]+)(?:\.(?:json|png|svg)|/|/revocations\.json)$")),
+    ("endorsement", re.compile(r"^endorsements/([^/.]+)\.json$")),
+    ("media", re.compile(r"^media/([^/]+)$")),
+)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The paths of `content/published.txt`, each with its line number."""
+
+    file: Path
+    lines: dict[str, int]
+
+    @property
+    def paths(self) -> set[str]:
+        return set(self.lines)
+
+    def award_ids(self) -> set[str]:
+        """Ids of every award ever published: a new award must never take one."""
+        return {owner_id for kind, owner_id in map(owner, self.lines) if kind == "award"}
+
+
+def ledger_file(content: Path) -> Path:
+    return content / LEDGER_NAME
+
+
+def read(content: Path) -> Ledger:
+    """The ledger of `content`; a missing file is an empty ledger (nothing published yet)."""
+    file = ledger_file(content)
+    lines: dict[str, int] = {}
+    if file.is_file():
+        for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
+            path = line.strip()
+            if path and not path.startswith("#"):
+                lines.setdefault(path, number)
+    return Ledger(file, lines)
+
+
+def permanent_paths(registry: Registry) -> set[str]:
+    """Every path of the site that must answer forever once published (see the module doc)."""
+    languages = registry.site.languages
+    paths: set[str] = set()
+    for issuer in registry.issuers.values():
+        paths |= {urls.issuer_json(issuer), urls.issuer_revocations(issuer)}
+        if issuer.image is not None:
+            paths.add(urls.issuer_image(issuer))
+        paths |= {urls.issuer_page(issuer, lang) for lang in languages}
+    for badge in registry.badges.values():
+        paths |= {urls.badge_json(badge), urls.badge_image(badge)}
+        paths |= {urls.badge_json_in(badge, lang) for lang in badge_translations(badge)}
+        paths |= {urls.badge_page(badge, lang) for lang in languages}
+    for award in registry.awards.values():
+        paths |= {urls.assertion_json(award), urls.assertion_png(award)}
+        if award.badge.image.format == "svg":
+            paths.add(urls.assertion_svg(award))
+        paths |= {urls.award_page(award, lang) for lang in languages}
+    paths |= {urls.endorsement_json(e) for e in registry.endorsements.values()}
+    paths |= {urls.media(name) for name in registry.media}
+    return paths
+
+
+def owner(path: str) -> tuple[str, str]:
+    """The kind and id of the object that publishes `path` ("other" when unknown)."""
+    for kind, pattern in _OWNERS:
+        match = pattern.match(path)
+        if match:
+            return kind, match.group(1)
+    return "other", path
+
+
+def check(raw: RawContent, registry: Registry | None, base_url: str | None = None) -> list[ContentError]:
+    """An error for each published object whose addresses the new build would not all answer.
+
+    With a registry, every listed path is compared with what the build publishes.
+    Without one (other errors stop the build), only objects whose file is gone
+    altogether are reported, since a broken file still stands for its object.
+    """
+    ledger = read(raw.root)
+    if not ledger.lines:
+        return []
+    if registry is not None:
+        missing = ledger.paths - permanent_paths(registry)
+        base = registry.site.base_url
+    else:
+        present = _present_owners(raw)
+        missing = {path for path in ledger.lines if owner(path) not in present}
+        base = base_url or _raw_base_url(raw)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(missing):
+        groups.setdefault(owner(path), []).append(path)
+    return [_error(ledger, base, kind, owner_id, paths) for (kind, owner_id), paths in groups.items()]
+
+
+def _present_owners(raw: RawContent) -> set[tuple[str, str]]:
+    """Objects that still have a file, read or not (a kind name per load.FOLDERS)."""
+    present: set[tuple[str, str]] = {(doc.kind, doc.id) for doc in raw.documents}
+    present |= set(raw.unreadable)
+    media = raw.root / MEDIA_FOLDER
+    if media.is_dir():
+        present |= {("media", file.name) for file in media.iterdir() if file.is_file()}
+    return present
+
+
+def _raw_base_url(raw: RawContent) -> str:
+    data = raw.registry.data if raw.registry is not None else None
+    value = data.get("base_url") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.endswith("/") else ""
+
+
+#: For each kind: what it is, and how to fix its removal (French, English).
+_FIXES: dict[str, tuple[str, str, str, str]] = {
+    "award": (
+        "de l'attribution « {id} »",
+        "of the award '{id}'",
+        "ce badge a déjà été publié : ne supprimez pas et ne renommez pas son fichier "
+        "content/awards/<année>/{id}.yaml (restaurez-le) ; pour le retirer, utilisez "
+        "`badgegen revoke {id} --reason …`",
+        "this badge was already published: do not delete or rename its file "
+        "content/awards/<year>/{id}.yaml (restore it); to withdraw it, use "
+        "`badgegen revoke {id} --reason …`",
+    ),
+    "badge": (
+        "du badge « {id} »",
+        "of the badge '{id}'",
+        "ce badge a déjà été publié : ne supprimez pas et ne renommez pas content/badges/{id}.yaml "
+        "ni son image (même nom, même format) ; un badge publié reste publié : gardez le fichier, "
+        "et n'attribuez simplement plus ce badge",
+        "this badge was already published: do not delete or rename content/badges/{id}.yaml "
+        "or its image (same name, same format); a published badge stays published: keep the file, "
+        "and simply stop awarding it",
+    ),
+    "issuer": (
+        "de l'organisation « {id} »",
+        "of the organisation '{id}'",
+        "cette organisation a déjà été publiée : ne supprimez pas et ne renommez pas "
+        "content/issuers/{id}.yaml ni son logo ; gardez le fichier, même si elle ne donne plus de badges",
+        "this organisation was already published: do not delete or rename "
+        "content/issuers/{id}.yaml or its logo; keep the file, even if it no longer gives badges",
+    ),
+    "endorsement": (
+        "de la recommandation « {id} »",
+        "of the endorsement '{id}'",
+        "cette recommandation a déjà été publiée : ne supprimez pas et ne renommez pas "
+        "content/endorsements/{id}.yaml : gardez le fichier",
+        "this endorsement was already published: do not delete or rename "
+        "content/endorsements/{id}.yaml: keep the file",
+    ),
+    "media": (
+        "du fichier « {id} »",
+        "of the file '{id}'",
+        "ce fichier a déjà été publié : gardez content/media/{id} et la preuve publique qui le cite ; "
+        "s'il doit vraiment disparaître (données personnelles), retirez aussi sa ligne de "
+        "{ledger}, dans une demande de fusion relue",
+        "this file was already published: keep content/media/{id} and the public evidence that "
+        "names it; if it really must go (personal data), also remove its line from {ledger}, "
+        "in a reviewed pull request",
+    ),
+    "other": (
+        "",
+        "",
+        "rétablissez ce qui publiait cette adresse ; si elle n'a jamais été en ligne, "
+        "retirez sa ligne de {ledger}",
+        "restore what published this address; if it was never online, remove its line from {ledger}",
+    ),
+}
+
+
+def _error(ledger: Ledger, base: str, kind: str, owner_id: str, paths: list[str]) -> ContentError:
+    """One error per object, at the ledger line of its main address (its JSON document)."""
+    main = next((p for p in paths if p.endswith(".json") and p.count("/") == 1), paths[0])
+    what_fr, what_en, fix_fr, fix_en = (
+        text.format(id=owner_id, ledger=display_path(ledger.file)) for text in _FIXES[kind]
+    )
+    others = len(paths) - 1
+    if others:
+        more_fr = f" (ainsi que {others} autre{'s' if others > 1 else ''} adresse{'s' if others > 1 else ''} {what_fr})"
+        more_en = f" (and {others} other address{'es' if others > 1 else ''} {what_en})"
+    else:
+        more_fr = f" (adresse {what_fr})" if what_fr else ""
+        more_en = f" (address {what_en})" if what_en else ""
+    return make_error(
+        display_path(ledger.file),
+        (ledger.lines[main], 1),
+        "published-url-removed",
+        "",
+        url=base + main,
+        more_fr=more_fr,
+        more_en=more_en,
+        fix_fr=fix_fr,
+        fix_en=fix_en,
+    )
+
+
+def render(paths: Iterable[str]) -> bytes:
+    """The ledger file's bytes: the header, then each path once, sorted (always the same bytes)."""
+    return (HEADER + "".join(f"{path}\n" for path in sorted(set(paths)))).encode("utf-8")
+
+
+def record(content: Path, registry: Registry, written: Mapping[str, int]) -> int:
+    """Add the paths this build published to the ledger; return how many were new.
+
+    The file is rewritten only when something is added, atomically (a temporary
+    file renamed over it), so a failed or repeated build never leaves it half written.
+    """
+    planned = permanent_paths(registry)
+    unwritten = sorted(p for p in planned if (p + "index.html" if p.endswith("/") else p) not in written)
+    if unwritten:
+        raise BuildError(f"the ledger would record paths the build did not write: {unwritten[:5]}")
+    ledger = read(content)
+    added = planned - ledger.paths
+    if not added:
+        return 0
+    _write_atomically(ledger.file, render(ledger.paths | planned))
+    return len(added)
+
+
+def _write_atomically(file: Path, data: bytes) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(file)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def summary(added: int, content: Path, lang: str) -> str:
+    """The line `build` prints about the ledger."""
+    file = display_path(ledger_file(content))
+    if lang == "fr":
+        if not added:
+            return f"Registre des adresses publiées ({file}) : à jour."
+        return f"Registre des adresses publiées ({file}) : {added} adresse{'s' if added > 1 else ''} ajoutée{'s' if added > 1 else ''}."
+    if not added:
+        return f"Ledger of published addresses ({file}): up to date."
+    return f"Ledger of published addresses ({file}): {added} address{'es' if added > 1 else ''} added."

@@ -1,0 +1,978 @@
+"""The guard against personal data written in plain text.
+
+An award names a person only through a salted hash of their e-mail address, and
+some earners have things to hide (a skill learnt during court-ordered community
+service...). Everything under `content/` is committed, kept in the repository's
+history and published, so this module looks for what must never be there:
+
+- **detectors** (`find_personal_data`) for e-mail addresses (also « [at] »,
+  « arobase », `&#64;`), phone numbers (French and international), French social
+  security numbers (NIR, key checked mod 97) and IBANs (checked mod 97). Each
+  finding carries its kind, line, column and a *redacted* excerpt (« j…@g… »):
+  no message or log ever repeats what was found;
+- **image metadata** (`image_metadata`): EXIF (GPS position, camera, date,
+  thumbnail), XMP, IPTC, comments and PNG text chunks of JPEG, PNG and WebP files;
+  `badgegen strip-metadata FILE` removes them (losslessly, unless the photo must be
+  turned upright first);
+- **the content check** (`content_errors`), run by `validate` and `build` with all
+  other checks: the text of every YAML, text (.txt, .vtt...) and SVG file under
+  `content/`, the metadata of every photo in `content/media/`, and no spreadsheet
+  (.csv, .xlsx, .ods...) anywhere under `content/`. The public contact addresses of
+  the organisations (`email` of issuers/*.yaml, `contact.email` of registry.yaml)
+  are allowed anywhere: they are published on purpose;
+- **the output check** (`output_check`), run on the staging folder before the new
+  site is swapped in: every text file of the built site, the text chunks of every
+  PNG (the baked `openbadges` assertion is read, anything else refused) and the
+  metadata of every JPEG or WebP. A finding discards the staged site: the previous
+  one keeps serving;
+- **`badgegen privacy-check [--staged] [PATHS...]`**, which the git pre-commit hook
+  installed by `badgegen hook install` runs on the staged files (`badgegen.hook`).
+
+A photo with metadata is an error in the content rather than silently cleaned at
+publishing time: cleaned copies on the site would leave the GPS position in the
+repository and its history, so the error gives the one command that cleans the file
+itself before it is committed.
+
+What is not detected: names, addresses and personal stories written in sentences
+(only a person can judge those), metadata of PDF, audio and video files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import io
+import re
+import shlex
+import struct
+import sys
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from badgegen.errors import BadgegenError, ContentError, dotted_path, make_error
+from badgegen.load import MEDIA_FOLDER, RawContent, display_path
+from badgegen.model import Registry
+
+#: What each kind is called in messages: (fr, en, « retirez {this} », "remove {this}").
+KIND_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "email": ("adresse e-mail", "e-mail address", "cette adresse e-mail", "this e-mail address"),
+    "phone": ("numéro de téléphone", "phone number", "ce numéro de téléphone", "this phone number"),
+    "nir": (
+        "numéro de sécurité sociale",
+        "social security number",
+        "ce numéro de sécurité sociale",
+        "this social security number",
+    ),
+    "iban": (
+        "numéro de compte bancaire (IBAN)",
+        "bank account number (IBAN)",
+        "ce numéro de compte bancaire",
+        "this bank account number",
+    ),
+}
+
+#: Files whose text is read, inside content/ and in the built site.
+TEXT_SUFFIXES = frozenset(
+    {".yaml", ".yml", ".txt", ".vtt", ".srt", ".svg", ".md", ".json", ".jsonld", ".html", ".htm", ".xml"}
+    | {".css", ".js", ".mjs", ".webmanifest", ".csv", ".tsv"}
+)
+#: Photos whose metadata is checked (content/media/ and the built site).
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+#: Spreadsheets: they hold lists of people; never in the repository.
+SPREADSHEET_SUFFIXES = frozenset({".csv", ".tsv", ".xls", ".xlsx", ".xlsm", ".ods", ".fods", ".numbers"})
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One piece of personal data in a text: where it is and a redacted excerpt."""
+
+    line: int
+    column: int
+    kind: str
+    excerpt: str
+    offset: int = 0
+
+
+# --- detectors --------------------------------------------------------------------------
+
+_SPACE = "[ \\t\u00a0\u202f]"
+# Every pattern starts with a plain character (never a look-behind), so that the regex
+# engine skips quickly to the places worth trying: the scan of a whole site stays cheap.
+# The boundary checks come right after that first character.
+_AT_RE = re.compile(  # @, ＠, &#64;, &commat;, [at], (arobase), arobase: one first character, then which
+    rf"[@\uff20&\[\(\{{aA](?:(?<=[@\uff20])|(?<=&)(?:\#0*64;|\#[xX]0*40;|commat;)"
+    rf"|(?<=[\[\(\{{]){_SPACE}*(?:[aA][tT]|[aA][rR][oO][bB][aA][sS][eE]){_SPACE}*[\]\)\}}]"
+    r"|(?<=[aA])(?<!\w[aA])[rR][oO][bB][aA][sS][eE](?!\w))"
+)
+_LOCAL_RE = re.compile(r"(?<![\w.%+-])[\w%+-](?:[\w.%+-]*[\w%+-])?$")
+_DOT = rf"(?:\.|{_SPACE}*[\[\(\{{]{_SPACE}*(?:dot|point){_SPACE}*[\]\)\}}]{_SPACE}*)"
+_DOMAIN_RE = re.compile(
+    rf"{_SPACE}*(?P<domain>[^\W_](?:[\w-]*[^\W_])?(?:{_DOT}[^\W_](?:[\w-]*[^\W_])?)*"
+    rf"{_DOT}(?P<tld>[^\W\d_]{{2,24}}))(?![\w-])",
+    re.IGNORECASE,
+)
+_OBFUSCATED_DOT_RE = re.compile(_DOT, re.IGNORECASE)
+#: `icon@2x.png` is a file name, not an address.
+_FILE_TLDS = frozenset(
+    {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "css", "js", "mjs", "json", "html", "htm"}
+    | {"pdf", "mp3", "mp4", "m4a", "ogg", "webm", "txt", "vtt", "yaml", "yml", "xml", "woff", "woff2", "ttf"}
+)
+
+_PSEP = "[ .\\-\u00a0\u202f]"
+_TRUNK = rf"33{_PSEP}?(?:\(0\){_PSEP}?)?[1-9]"  # +33 6, +33 (0)6, 0033 6
+_FR_PHONE_RE = re.compile(
+    rf"(?P<prefix>\+(?<![\w+]\+)(?<!\d[.,/-]\+){_TRUNK}|0(?<![\w+]0)(?<!\d[.,/-]0)(?:0{_TRUNK}|[1-9]))"
+    rf"(?P<sep>{_PSEP}?)\d{{2}}(?:(?P=sep)\d{{2}}){{3}}"
+    r"(?!\w)(?!(?P=sep)\d)"
+)
+_INTL_PHONE_RE = re.compile(
+    r"\+(?<![\w+]\+)(?P<cc>[1-9]\d{0,2})"
+    rf"(?P<rest>(?:{_PSEP}?(?:\(\d{{1,4}}\)|\d{{1,4}})){{2,12}})"
+    rf"(?!\w)(?!{_PSEP}\d)"
+)
+_NSEP = "[ .\\-\u00a0\u202f]?"
+_NIR_RE = re.compile(
+    r"(?P<sex>[1-478])(?<![\w+][1-478])(?<!\d[.,/-][1-478])"
+    rf"{_NSEP}(?P<year>\d{{2}}){_NSEP}(?P<month>\d{{2}}){_NSEP}"
+    rf"(?P<dept>\d{{2}}|2[ABab]){_NSEP}(?P<town>\d{{3}}){_NSEP}(?P<order>\d{{3}}){_NSEP}(?P<key>\d{{2}})"
+    r"(?!\w)(?![ .\-\u00a0\u202f]\d)"
+)
+_IBAN_START_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]\d{2}(?=[ \u00a0-]?[A-Z0-9])")
+#: IBAN length per country (ISO 13616 registry, and the African countries using the format).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BF": 28, "BG": 22, "BH": 22,
+    "BJ": 28, "BR": 29, "BY": 28, "CH": 21, "CI": 28, "CM": 27, "CR": 22, "CY": 28, "CZ": 24, "DE": 22,
+    "DK": 18, "DO": 28, "DZ": 26, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22,
+    "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23,
+    "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "MA": 28, "MC": 27, "MD": 24, "ME": 22, "MG": 27, "MK": 19, "ML": 28, "MR": 27, "MT": 31,
+    "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SN": 28, "ST": 25, "SV": 28, "TL": 23,
+    "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
+_URL_RE = re.compile(r"(?:https?|ftp)://[^\s<>\"'`\\]+|\bwww\.[^\s<>\"'`\\]+", re.IGNORECASE)
+
+
+def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, local part, domain) of each address, found from its « @ » (or « [at] »...)."""
+    for at in _AT_RE.finditer(text):
+        before = text[max(0, at.start() - 96) : at.start()]
+        if at.group(0)[0] != "@":
+            before = before.rstrip(" \t\u00a0\u202f")
+        local = _LOCAL_RE.search(before)
+        domain = _DOMAIN_RE.match(text, at.end())
+        if local is None or domain is None or domain["tld"].lower() in _FILE_TLDS:
+            continue
+        start = at.start() - (len(text[max(0, at.start() - 96) : at.start()]) - local.start())
+        yield start, domain.end(), local.group(0), _OBFUSCATED_DOT_RE.sub(".", domain["domain"])
+
+
+def normalise_email(address: str) -> str:
+    """`Jean.Dupont [at] Exemple [dot] fr` → `jean.dupont@exemple.fr` (to compare addresses)."""
+    stripped = address.strip()
+    for start, end, local, domain in _emails(stripped):
+        if (start, end) == (0, len(stripped)):
+            return f"{local}@{domain}".lower()
+    return stripped.lower()
+
+
+def find_personal_data(text: str, allowed_emails: Collection[str] = ()) -> list[Finding]:
+    """Every e-mail, phone, NIR and IBAN of `text`, sorted, with redacted excerpts.
+
+    `allowed_emails` (normalised, see `normalise_email`) are public addresses that may
+    appear. Digits inside a URL (`https://…/2026/0612345678`) are not phone numbers.
+    """
+    spans = [
+        (start, end, "email", f"{local[0]}…@{domain[0]}…")
+        for start, end, local, domain in _emails(text)
+        if f"{local}@{domain}".lower() not in allowed_emails
+    ]
+    digits = list(_digit_findings(text))
+    if digits:
+        urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
+        spans.extend(s for s in digits if not _inside(s[0], urls))
+    return _located(text, _without_overlaps(spans))
+
+
+def _digit_findings(text: str) -> Iterator[tuple[int, int, str, str]]:
+    for match in _FR_PHONE_RE.finditer(text):
+        prefix = re.sub(r"\D", "", match["prefix"])
+        shown = "+33 " + prefix[-1] if len(prefix) > 2 else prefix
+        yield match.start(), match.end(), "phone", shown + " •• •• •• ••"
+    for match in _INTL_PHONE_RE.finditer(text):
+        digits = match["cc"] + re.sub(r"\D", "", match["rest"].replace("(0)", ""))
+        if 9 <= len(digits) <= 17:
+            yield match.start(), match.end(), "phone", f"+{match['cc']} …"
+    for match in _NIR_RE.finditer(text):
+        if nir_is_valid(match.group(0)):
+            yield match.start(), match.end(), "nir", "• •• •• •• ••• ••• ••"
+    for match in _IBAN_START_RE.finditer(text):
+        end = _iban_end(text, match)
+        if end is not None:
+            yield match.start(), end, "iban", f"{match.group(0)[:2]}•• ••••…"
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _without_overlaps(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Keep the first (then longest) of overlapping findings: `+33 6 …` is one phone."""
+    kept: list[tuple[int, int, str, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
+def _located(text: str, spans: list[tuple[int, int, str, str]]) -> list[Finding]:
+    if not spans:
+        return []
+    starts = [0] + [match.end() for match in re.finditer("\n", text)]
+    found = []
+    for start, _end, kind, excerpt in spans:
+        line = bisect.bisect_right(starts, start)
+        found.append(Finding(line, start - starts[line - 1] + 1, kind, excerpt, start))
+    return sorted(found)
+
+
+def nir_is_valid(text: str) -> bool:
+    """A French social security number (13 digits + key) whose key is right, month plausible."""
+    compact = re.sub(r"[ .\-\u00a0\u202f]", "", text).upper()
+    if len(compact) != 15 or compact[0] not in "123478":
+        return False
+    month = int(compact[3:5])
+    if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
+        return False
+    corsica = {"2A": "19", "2B": "18"}.get(compact[5:7])
+    body = compact[:5] + corsica + compact[7:13] if corsica else compact[:13]
+    if not body.isdigit() or not compact[13:].isdigit():
+        return False
+    return 97 - int(body) % 97 == int(compact[13:])
+
+
+def _iban_end(text: str, match: re.Match[str]) -> int | None:
+    """Where the IBAN starting at `match` ends, if it has its country's length and checksum."""
+    length = IBAN_LENGTHS.get(match.group(0)[:2])
+    if length is None:
+        return None
+    chars = [match.group(0)]
+    count, index = 4, match.end()
+    while count < length and index < len(text):
+        char = text[index]
+        if char in " \u00a0-" and index + 1 < len(text) and text[index + 1].isalnum():
+            index += 1
+            continue
+        if not (char.isascii() and (char.isdigit() or char.isupper())):
+            return None
+        chars.append(char)
+        count, index = count + 1, index + 1
+    if count < length or (index < len(text) and text[index].isalnum()):
+        return None
+    return index if iban_is_valid("".join(chars)) else None
+
+
+def iban_is_valid(iban: str) -> bool:
+    """The ISO 13616 check: the rearranged number, letters as 10..35, is 1 mod 97."""
+    compact = re.sub(r"[ \u00a0-]", "", iban).upper()
+    if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact.isalnum() or not compact.isascii():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+
+
+# --- image metadata ---------------------------------------------------------------------
+
+#: Metadata categories: (fr, en).
+METADATA_WORDS = {
+    "gps": ("position GPS", "GPS position"),
+    "camera": ("appareil photo", "camera"),
+    "date": ("date de prise de vue", "date taken"),
+    "author": ("auteur", "author"),
+    "thumbnail": ("miniature de la photo d'origine", "thumbnail of the original photo"),
+    "exif": ("EXIF", "EXIF"),
+    "xmp": ("XMP", "XMP"),
+    "iptc": ("IPTC", "IPTC"),
+    "comment": ("commentaire", "comment"),
+    "text": ("texte intégré", "embedded text"),
+    "trailer": ("données après l'image", "data after the image"),
+}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_TEXT = {b"tEXt", b"iTXt", b"zTXt"}
+_PNG_DROP = _PNG_TEXT | {b"eXIf", b"tIME"}
+
+
+def image_metadata(data: bytes) -> list[str]:
+    """The metadata categories (`METADATA_WORDS`) a JPEG, PNG or WebP file holds, in order."""
+    found: list[str] = []
+    if data.startswith(b"\xff\xd8"):
+        for marker, payload in _jpeg_segments(data):
+            found += _jpeg_segment_metadata(marker, payload)
+        if _jpeg_image_end(data) < len(data.rstrip(b"\x00")):
+            found.append("trailer")
+    elif data.startswith(PNG_SIGNATURE):
+        for kind, payload in _png_chunks(data):
+            if kind in _PNG_TEXT:
+                found.append("text")
+            elif kind == b"eXIf":
+                found += _exif_categories(payload)
+    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        for kind, payload in _riff_chunks(data):
+            if kind == b"EXIF":
+                found += _exif_categories(payload)
+            elif kind == b"XMP ":
+                found.append("xmp")
+    return list(dict.fromkeys(found))
+
+
+def _jpeg_segment_metadata(marker: int, payload: bytes) -> list[str]:
+    if marker == 0xE0 and payload.startswith(b"JFXX"):
+        return ["thumbnail"]
+    if marker == 0xE1 and payload.startswith(b"Exif\x00"):
+        return _exif_categories(payload[6:])
+    if marker == 0xE1:
+        return ["xmp"]
+    if marker == 0xED:
+        return ["iptc"]
+    if marker == 0xFE:
+        return ["comment"]
+    return []
+
+
+def _exif_categories(exif_data: bytes) -> list[str]:
+    """What an EXIF block reveals; at least « EXIF » when it cannot be read."""
+    found = ["exif"]
+    try:
+        exif = PILImage.Exif()
+        exif.load(exif_data)
+        if exif.get_ifd(0x8825):
+            found.append("gps")
+        if 0x010F in exif or 0x0110 in exif or 0xA434 in exif.get_ifd(0x8769):
+            found.append("camera")
+        if 0x0132 in exif or 0x9003 in exif.get_ifd(0x8769):
+            found.append("date")
+        if 0x013B in exif or 0x8298 in exif:
+            found.append("author")
+        if exif.get_ifd(-1):  # IFD1: the thumbnail, often of the uncropped photo
+            found.append("thumbnail")
+    except Exception:  # any unreadable EXIF is still EXIF
+        return found
+    return found
+
+
+def _jpeg_segments(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """The marker segments before the image data (SOS), as (marker, payload)."""
+    offset = 2
+    while offset + 4 <= len(data) and data[offset] == 0xFF:
+        marker = data[offset + 1]
+        if marker == 0xFF:
+            offset += 1
+            continue
+        if marker == 0xDA or marker == 0xD9:
+            return
+        (length,) = struct.unpack(">H", data[offset + 2 : offset + 4])
+        yield marker, data[offset + 4 : offset + 2 + length]
+        offset += 2 + length
+
+
+def _jpeg_scan_start(data: bytes) -> int:
+    offset = 2
+    while offset + 4 <= len(data) and data[offset] == 0xFF:
+        marker = data[offset + 1]
+        if marker == 0xFF:
+            offset += 1
+            continue
+        if marker == 0xDA:
+            return offset
+        (length,) = struct.unpack(">H", data[offset + 2 : offset + 4])
+        offset += 2 + length
+    return offset
+
+
+def _jpeg_image_end(data: bytes) -> int:
+    """Just after the EOI marker that ends the image (what follows is another file)."""
+    end = data.find(b"\xff\xd9", _jpeg_scan_start(data))
+    return len(data) if end < 0 else end + 2
+
+
+def _png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    offset = len(PNG_SIGNATURE)
+    while offset + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        yield kind, data[offset + 8 : offset + 8 + length]
+        offset += 12 + length
+        if kind == b"IEND":
+            return
+
+
+def _riff_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    offset = 12
+    while offset + 8 <= len(data):
+        kind = data[offset : offset + 4]
+        (length,) = struct.unpack("<I", data[offset + 4 : offset + 8])
+        yield kind, data[offset + 8 : offset + 8 + length]
+        offset += 8 + length + (length & 1)
+
+
+def png_text_chunks(data: bytes) -> Iterator[tuple[str, str]]:
+    """(keyword, text) of each tEXt, zTXt and iTXt chunk of a PNG."""
+    for kind, payload in _png_chunks(data):
+        if kind not in _PNG_TEXT:
+            continue
+        keyword, _, rest = payload.partition(b"\x00")
+        try:
+            if kind == b"tEXt":
+                text = rest.decode("latin-1")
+            elif kind == b"zTXt":
+                text = zlib.decompress(rest[1:]).decode("latin-1")
+            else:
+                compressed, body = rest[0], rest[2:].split(b"\x00", 2)[2]
+                text = (zlib.decompress(body) if compressed else body).decode("utf-8", "replace")
+        except (zlib.error, IndexError):
+            text = ""
+        yield keyword.decode("latin-1"), text
+
+
+def strip_metadata(data: bytes) -> tuple[bytes, bool]:
+    """`data` without its metadata, and whether the pixels had to be re-encoded.
+
+    Losslessly (byte level) in general. A JPEG whose EXIF says "turn me" is turned
+    upright and re-encoded once (quality 92), or it would show sideways without EXIF.
+    """
+    if data.startswith(PNG_SIGNATURE):
+        chunks = [(k, p) for k, p in _png_chunks(data) if k not in _PNG_DROP]
+        return PNG_SIGNATURE + b"".join(_png_chunk(k, p) for k, p in chunks), False
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _strip_webp(data), False
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("not a JPEG, PNG or WebP image")
+    reencoded = False
+    if _jpeg_orientation(data) not in (None, 1):
+        data, reencoded = _upright_jpeg(data), True
+    kept = [
+        b"\xff" + bytes([marker]) + struct.pack(">H", len(payload) + 2) + payload
+        for marker, payload in _jpeg_segments(data)
+        if not (0xE0 <= marker <= 0xEF or marker == 0xFE) or _keep_app(marker, payload)
+    ]
+    start, end = _jpeg_scan_start(data), _jpeg_image_end(data)
+    return b"\xff\xd8" + b"".join(kept) + data[start:end], reencoded
+
+
+def _keep_app(marker: int, payload: bytes) -> bool:
+    """What stays: JFIF (APP0), the ICC profile (APP2) and Adobe's colour transform (APP14)."""
+    return (
+        (marker == 0xE0 and payload.startswith(b"JFIF\x00"))
+        or (marker == 0xE2 and payload.startswith(b"ICC_PROFILE\x00"))
+        or (marker == 0xEE and payload.startswith(b"Adobe"))
+    )
+
+
+def _jpeg_orientation(data: bytes) -> int | None:
+    for marker, payload in _jpeg_segments(data):
+        if marker == 0xE1 and payload.startswith(b"Exif\x00"):
+            exif = PILImage.Exif()
+            try:
+                exif.load(payload[6:])
+            except Exception:  # unreadable EXIF: nothing to turn
+                return None
+            value = exif.get(0x0112)
+            return value if isinstance(value, int) else None
+    return None
+
+
+def _upright_jpeg(data: bytes) -> bytes:
+    with PILImage.open(io.BytesIO(data)) as image:
+        icc = image.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(image)
+        out = io.BytesIO()
+        options: dict[str, Any] = {"quality": 92, "optimize": True}
+        if icc:
+            options["icc_profile"] = icc
+        upright.save(out, format="JPEG", **options)
+    return out.getvalue()
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+
+def _strip_webp(data: bytes) -> bytes:
+    body = b""
+    for kind, payload in _riff_chunks(data):
+        if kind in (b"EXIF", b"XMP "):
+            continue
+        if kind == b"VP8X":
+            payload = bytes([payload[0] & ~0x0C]) + payload[1:]
+        body += kind + struct.pack("<I", len(payload)) + payload + (b"\x00" if len(payload) & 1 else b"")
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+
+
+# --- which rule applies to which file ------------------------------------------------------
+
+
+def public_addresses(registry: Any, issuers: Iterable[Any]) -> frozenset[str]:
+    """The normalised public addresses: `contact.email` of registry.yaml, `email` of issuers."""
+    found = set()
+    contact = registry.get("contact") if isinstance(registry, dict) else None
+    if isinstance(contact, dict) and isinstance(contact.get("email"), str):
+        found.add(normalise_email(contact["email"]))
+    for issuer in issuers:
+        if isinstance(issuer, dict) and isinstance(issuer.get("email"), str):
+            found.add(normalise_email(issuer["email"]))
+    return frozenset(found)
+
+
+_EMAIL_LINE_RE = re.compile(r"""^[ \t]*(?:-[ \t]+)?email[ \t]*:[ \t]*["']?([^"'\s#,}]+)""", re.MULTILINE)
+
+
+def _addresses_of(data: bytes | None, *, registry: bool) -> set[str]:
+    """The public address(es) one file declares, even when it is not valid YAML or not the
+    right shape (it gets its own error; its `email:` line must not get a second one).
+    """
+    if data is None:
+        return set()
+    text = data.decode("utf-8", "replace")
+    found = {normalise_email(address) for address in _EMAIL_LINE_RE.findall(text)}
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return found
+    return found | set(public_addresses(loaded, []) if registry else public_addresses(None, [loaded]))
+
+
+def public_addresses_in(read: Callable[[str], bytes | None], issuer_files: Iterable[str]) -> frozenset[str]:
+    """The public addresses of a content tree: `read(relative path)` gives a file's bytes."""
+    found = _addresses_of(read("registry.yaml"), registry=True)
+    for name in issuer_files:
+        found |= _addresses_of(read(name), registry=False)
+    return frozenset(found)
+
+
+def content_addresses(content: Path) -> frozenset[str]:
+    """The public addresses declared in the content folder on disk."""
+    return public_addresses_in(
+        lambda name: (content / name).read_bytes() if (content / name).is_file() else None,
+        sorted(p.relative_to(content).as_posix() for p in content.glob("issuers/*.y*ml")),
+    )
+
+
+def check_file(
+    shown: str, in_content: str | None, data: bytes, public: frozenset[str], *, explicit: bool = False
+) -> list[ContentError]:
+    """The problems of one file, `shown` in messages; `in_content` is its path under content/.
+
+    Inside content/: spreadsheets are refused, text files are read, photos of media/ are
+    checked for metadata. Outside it, only spreadsheets are refused, unless the file was
+    named on the command line (`explicit`).
+    """
+    suffix = Path(shown).suffix.lower()
+    name = Path(shown).name
+    if suffix in SPREADSHEET_SUFFIXES:
+        return [make_error(shown, (1, 1), "spreadsheet-in-content", "", name=name)]
+    if in_content is None and not explicit:
+        return []
+    if suffix in TEXT_SUFFIXES:
+        award = in_content is not None and in_content.startswith("awards/")
+        return text_errors(shown, data, public, yaml_fields=suffix in (".yaml", ".yml"), award=award)
+    is_media = explicit or (in_content is not None and in_content.startswith(MEDIA_FOLDER + "/"))
+    if suffix in IMAGE_SUFFIXES and is_media:
+        found = image_metadata(data)
+        if found:
+            return [
+                make_error(
+                    shown,
+                    (1, 1),
+                    "media-metadata",
+                    "",
+                    name=name,
+                    file=shlex.quote(shown),
+                    found_fr=", ".join(METADATA_WORDS[c][0] for c in found),
+                    found_en=", ".join(METADATA_WORDS[c][1] for c in found),
+                )
+            ]
+    return []
+
+
+def text_errors(
+    shown: str, data: bytes, public: frozenset[str], *, yaml_fields: bool, award: bool
+) -> list[ContentError]:
+    """`personal-data` errors for each finding of a text file (fields named for YAML)."""
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    findings = find_personal_data(text, public)
+    if not findings:
+        return []
+    fields = _yaml_fields(text) if yaml_fields else []
+    errors = []
+    for finding in findings:
+        what_fr, what_en, this_fr, this_en = KIND_WORDS[finding.kind]
+        why_fr, why_en = _why(finding.kind, award)
+        errors.append(
+            make_error(
+                shown,
+                (finding.line, finding.column),
+                "personal-data",
+                _field_at(fields, (finding.line, finding.column)),
+                what_fr=what_fr,
+                what_en=what_en,
+                excerpt=finding.excerpt,
+                this_fr=this_fr,
+                this_en=this_en,
+                why_fr=why_fr,
+                why_en=why_en,
+            )
+        )
+    return errors
+
+
+def _why(kind: str, award: bool) -> tuple[str, str]:
+    if kind == "email" and award:
+        return (
+            "une attribution ne contient jamais l'adresse de la personne (badgegen award la remplace par une empreinte)",
+            "an award never holds the person's address (badgegen award replaces it with a hash)",
+        )
+    if kind == "email":
+        return (
+            "seules les adresses publiques des organisations (champ email de issuers/ et contact.email de registry.yaml) peuvent apparaître",
+            "only the organisations' public addresses (email of issuers/, contact.email of registry.yaml) may appear",
+        )
+    if kind == "phone":
+        return (
+            "un badge se vérifie sans appeler personne ; pour joindre une organisation, son site (url) suffit",
+            "a badge is checked without calling anyone; an organisation is reached through its website (url)",
+        )
+    return (
+        "ce numéro n'a jamais sa place dans un badge, même en partie",
+        "this number never belongs in a badge, not even in part",
+    )
+
+
+Span = tuple[tuple[int, int], tuple[int, int], str]
+
+
+def _yaml_fields(text: str) -> list[Span]:
+    """(start, end, dotted path) of every scalar value of a YAML text, or [] if unreadable."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    spans: list[Span] = []
+
+    def walk(node: yaml.Node | None, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, (*path, str(key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+        elif isinstance(node, yaml.ScalarNode):
+            start = (node.start_mark.line + 1, node.start_mark.column + 1)
+            end = (node.end_mark.line + 1, node.end_mark.column + 1)
+            spans.append((start, end, dotted_path(path)))
+
+    walk(node, ())
+    return spans
+
+
+def _field_at(fields: list[Span], position: tuple[int, int]) -> str:
+    """The field whose value holds `position` ("" in a comment)."""
+    for start, end, path in fields:
+        if start <= position < end:
+            return path
+    return ""
+
+
+# --- the content check (validate, build) -------------------------------------------------
+
+
+def content_errors(raw: RawContent) -> list[ContentError]:
+    """Personal data, spreadsheets and photo metadata anywhere under the content folder."""
+    root = raw.root
+    if not root.is_dir():
+        return []
+    public = content_addresses(root)
+    errors: list[ContentError] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if not worth_reading(relative):
+            continue
+        errors += check_file(display_path(path), relative, path.read_bytes(), public)
+    return errors
+
+
+def worth_reading(relative: str) -> bool:
+    suffix = Path(relative).suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES or suffix in TEXT_SUFFIXES:
+        return True
+    return suffix in IMAGE_SUFFIXES and relative.startswith(MEDIA_FOLDER + "/")
+
+
+# --- the output check (build, before the swap) ---------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class OutputProblem:
+    """Personal data or metadata found in one file of the built site."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    what_fr: str
+    what_en: str
+    excerpt: str
+
+    def format(self, lang: str) -> str:
+        fr = lang == "fr"
+        head = f"{self.path}:{self.line}:{self.column}: {self.code}: "
+        if self.code == "published-metadata":
+            if fr:
+                return (
+                    f"{head}l'image contient des métadonnées ({self.what_fr}) qui seraient publiées.\n"
+                    "    → correction : retirez-les du fichier d'origine avec « badgegen strip-metadata FICHIER »."
+                )
+            return (
+                f"{head}the image holds metadata ({self.what_en}) that would be published.\n"
+                "    → fix: remove it from the source file with 'badgegen strip-metadata FILE'."
+            )
+        if fr:
+            return (
+                f"{head}{self.what_fr} en clair ({self.excerpt}) dans le site construit.\n"
+                "    → correction : cherchez d'où vient ce texte (modèles de pages dans templates/, fichiers "
+                "statiques, image d'un badge) et retirez-le."
+            )
+        return (
+            f"{head}{self.what_en} in plain text ({self.excerpt}) in the built site.\n"
+            "    → fix: find where this text comes from (page templates in templates/, static files, "
+            "a badge image) and remove it."
+        )
+
+
+class PublishedPersonalData(BadgegenError):
+    """The built site would publish personal data: nothing is published (exit 2)."""
+
+    exit_code: ClassVar[int] = 2
+
+    def __init__(self, problems: list[OutputProblem]) -> None:
+        super().__init__(f"{len(problems)} file(s) of the built site hold personal data")
+        self.problems = sorted(problems)
+
+    def format_message(self, lang: str) -> str:
+        count = len(self.problems)
+        if lang == "fr":
+            summary = (
+                f"{count} problème{'s' if count > 1 else ''} dans le site construit : "
+                "rien n'a été publié, l'ancien site reste en place."
+            )
+        else:
+            summary = (
+                f"{count} problem{'s' if count > 1 else ''} in the built site: "
+                "nothing was published, the previous site stays in place."
+            )
+        return "\n".join([*(problem.format(lang) for problem in self.problems), summary])
+
+
+def scan_output(folder: Path, public: frozenset[str], shown_as: str) -> list[OutputProblem]:
+    """Personal data in the text files, PNG text chunks and image metadata under `folder`.
+
+    Paths are shown under `shown_as` (the output folder's name), not the staging folder.
+    """
+    problems: list[OutputProblem] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder).as_posix()
+        shown = f"{shown_as.rstrip('/')}/{relative}"
+        suffix = path.suffix.lower()
+        if suffix in TEXT_SUFFIXES:
+            text = path.read_bytes().decode("utf-8", "replace")
+            problems += _text_output_problems(shown, text, public, in_chunk=False)
+        elif suffix in IMAGE_SUFFIXES:
+            problems += _image_output_problems(shown, path.read_bytes(), public)
+    return problems
+
+
+def _text_output_problems(
+    shown: str, text: str, public: frozenset[str], *, in_chunk: bool
+) -> list[OutputProblem]:
+    return [
+        OutputProblem(
+            shown,
+            1 if in_chunk else finding.line,
+            1 if in_chunk else finding.column,
+            "published-personal-data",
+            KIND_WORDS[finding.kind][0],
+            KIND_WORDS[finding.kind][1],
+            finding.excerpt,
+        )
+        for finding in find_personal_data(text, public)
+    ]
+
+
+def _image_output_problems(shown: str, data: bytes, public: frozenset[str]) -> list[OutputProblem]:
+    """A baked PNG's `openbadges` text is read like any text; any other metadata is refused."""
+    problems: list[OutputProblem] = []
+    found = image_metadata(data)
+    if data.startswith(PNG_SIGNATURE) and "text" in found:
+        others = []
+        for keyword, text in png_text_chunks(data):
+            if keyword == "openbadges":
+                problems += _text_output_problems(shown, text, public, in_chunk=True)
+            else:
+                others.append(keyword)
+        found = [c for c in found if c != "text"] + (["text"] if others else [])
+    if found:
+        problems.append(
+            OutputProblem(
+                shown,
+                1,
+                1,
+                "published-metadata",
+                ", ".join(METADATA_WORDS[c][0] for c in found),
+                ", ".join(METADATA_WORDS[c][1] for c in found),
+                "",
+            )
+        )
+    return problems
+
+
+def registry_addresses(registry: Registry) -> frozenset[str]:
+    """The addresses a built registry publishes on purpose (contact, issuers)."""
+    found = {normalise_email(registry.site.contact.email)}
+    found |= {normalise_email(issuer.email) for issuer in registry.issuers.values()}
+    return frozenset(found)
+
+
+def output_check(registry: Registry, out: Path) -> Callable[[Path], None]:
+    """The check `write.staged_output` runs on the staging folder before swapping it in."""
+    public = registry_addresses(registry)
+    shown = display_path(out)
+
+    def check(staging: Path) -> None:
+        problems = scan_output(staging, public, shown)
+        if problems:
+            raise PublishedPersonalData(problems)
+
+    return check
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def register(commands: Any) -> None:
+    """`badgegen privacy-check`, `badgegen strip-metadata` and `badgegen hook install`."""
+    from badgegen import hook
+    from badgegen.cli import add_lang_option  # here: cli imports this module
+
+    about = "chercher des données personnelles (e-mail, téléphone, n° de sécurité sociale, IBAN, métadonnées de photos, tableurs)"
+    check = commands.add_parser("privacy-check", help=about, description=about)
+    check.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders to check (default: the content folder)"
+    )
+    check.add_argument(
+        "--staged", action="store_true", help="check what `git commit` would record (the pre-commit hook)"
+    )
+    check.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default content/)"
+    )
+    add_lang_option(check)
+    check.set_defaults(run=run_privacy_check)
+
+    about = "retirer les métadonnées (EXIF, GPS, commentaires…) de photos JPEG, PNG ou WebP, sur place"
+    strip = commands.add_parser("strip-metadata", help=about, description=about)
+    strip.add_argument("paths", nargs="+", type=Path, help="photos to clean")
+    add_lang_option(strip)
+    strip.set_defaults(run=run_strip_metadata)
+    hook.register(commands, add_lang_option)
+
+
+def run_privacy_check(args: argparse.Namespace) -> int:
+    from badgegen import hook
+
+    fr = args.lang == "fr"
+    if args.staged:
+        errors = hook.staged_errors(args.content)
+    else:
+        errors = working_tree_errors(args.content, list(args.paths))
+    for error in sorted(errors):
+        print(error.format(args.lang), file=sys.stderr)
+    if not errors:
+        if not args.staged:
+            print("Aucune donnée personnelle trouvée." if fr else "No personal data found.")
+        return 0
+    print(_refusal(len(errors), staged=args.staged, fr=fr), file=sys.stderr)
+    return 1
+
+
+def _refusal(count: int, *, staged: bool, fr: bool) -> str:
+    plural = "s" if count > 1 else ""
+    if fr and staged:
+        return (
+            f"Commit refusé : {count} problème{plural} de données personnelles dans les fichiers ci-dessus.\n"
+            "Tout ce qui est commité est publié et reste dans l'historique du dépôt, même supprimé ensuite.\n"
+            "Corrigez chaque ligne indiquée, refaites « git add » sur ces fichiers, puis « git commit »."
+        )
+    if staged:
+        return (
+            f"Commit refused: {count} personal data problem{plural} in the files above.\n"
+            "Everything committed is published and stays in the repository's history, even if deleted later.\n"
+            "Fix each line shown, run 'git add' on these files again, then 'git commit'."
+        )
+    if fr:
+        return f"{count} problème{plural} : corrigez les lignes indiquées avant de commiter."
+    return f"{count} problem{plural}: fix the lines shown before committing."
+
+
+def working_tree_errors(content: Path, paths: list[Path]) -> list[ContentError]:
+    """`privacy-check PATHS...`: the files under `paths` (default: the content folder)."""
+    root = content.resolve()
+    public = content_addresses(content)
+    errors: list[ContentError] = []
+    for start in paths or [content]:
+        files = sorted(p for p in start.rglob("*") if p.is_file()) if start.is_dir() else [start]
+        for path in files:
+            if start.is_dir() and any(part.startswith(".") for part in path.relative_to(start).parts):
+                continue
+            resolved = path.resolve()
+            inside = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else None
+            if inside is not None and not worth_reading(inside):
+                continue
+            explicit = inside is None
+            errors += check_file(display_path(path), inside, path.read_bytes(), public, explicit=explicit)
+    return errors
+
+
+def run_strip_metadata(args: argparse.Namespace) -> int:
+    fr = args.lang == "fr"
+    failed = 0
+    for path in args.paths:
+        try:
+            data = path.read_bytes()
+            cleaned, reencoded = strip_metadata(data)
+        except (OSError, ValueError) as exc:
+            failed += 1
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            print(f"{path}: " + ("impossible : " if fr else "cannot: ") + reason, file=sys.stderr)
+            continue
+        if cleaned != data:
+            path.write_bytes(cleaned)
+        if cleaned == data:
+            print(f"{path}: " + ("aucune métadonnée." if fr else "no metadata."))
+        elif reencoded:
+            print(
+                f"{path}: "
+                + (
+                    "métadonnées retirées, photo remise à l'endroit."
+                    if fr
+                    else "metadata removed, photo turned upright."
+                )
+            )
+        else:
+            print(f"{path}: " + ("métadonnées retirées." if fr else "metadata removed."))
+    return 1 if failed else 0

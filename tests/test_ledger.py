@@ -1,0 +1,244 @@
+"""The permanence ledger (content/published.txt): nothing once published may vanish.
+
+A verifier keeps an assertion URL for years; a person keeps a link to a page. The
+ledger lists every such address; a build that would no longer publish one stops
+with `published-url-removed`, naming the URL and what to restore. Revoking keeps
+the address answering, so it is the way to withdraw an award.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from badgegen import ledger
+from badgegen.cli import main
+from badgegen.load import load_content
+from badgegen.model import Registry
+from badgegen.resolve import resolve
+from badgegen.timeutil import build_time
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "content"
+MINIMAL = REPO / "tests/fixtures/minimal/content"
+BASE = "https://registre.example.org/iae/"
+AWARD = "l6xa54st3vwuqn55eot2"  # an award of the example (2025, valid, unlisted, not endorsed)
+
+
+def _registry(content: Path) -> Registry:
+    resolution = resolve(load_content(content), build_time(), None)
+    assert resolution.registry is not None, resolution.errors
+    return resolution.registry
+
+
+def _build(content: Path, out: Path, *extra: str) -> int:
+    return main(["build", "--content", str(content), "--out", str(out), "--base-url", BASE, *extra])
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    """A copy of the example content, as published (its ledger complete)."""
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    return content
+
+
+def _award_file(content: Path, award_id: str) -> Path:
+    (path,) = content.glob(f"awards/*/{award_id}.yaml")
+    return path
+
+
+@pytest.mark.parametrize("content", [EXAMPLE, MINIMAL], ids=["example", "minimal"])
+def test_committed_ledger_lists_exactly_what_the_content_publishes(content: Path) -> None:
+    """Otherwise building the example (as the tests do) would write into the repository."""
+    recorded = ledger.read(content)
+    expected = ledger.permanent_paths(_registry(content))
+    assert recorded.paths == expected, "run `badgegen build --content …` and commit published.txt"
+    assert (content / "published.txt").read_bytes() == ledger.render(expected)
+
+
+def test_ledger_bytes_are_deterministic(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A first publication writes the header and the sorted paths; the same content, the same bytes."""
+    committed = (published / "published.txt").read_bytes()
+    (published / "published.txt").unlink()
+    assert _build(published, tmp_path / "site") == 0
+    assert "Registre des adresses publiées (" in capsys.readouterr().out
+    first = (published / "published.txt").read_bytes()
+    assert first == committed
+    text = first.decode("utf-8")
+    assert text.startswith("# Adresses publiées du registre")
+    paths = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert paths == sorted(set(paths))
+    assert _build(published, tmp_path / "site") == 0
+    assert (published / "published.txt").read_bytes() == first
+    assert "à jour" in capsys.readouterr().out
+
+
+def test_every_ledger_path_is_a_built_file(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert _build(EXAMPLE, out, "--frozen-ledger") == 0
+    for path in ledger.read(EXAMPLE).paths:
+        file = out / (path + "index.html" if path.endswith("/") else path)
+        assert file.is_file(), path
+    kinds = {ledger.owner(path)[0] for path in ledger.read(EXAMPLE).paths}
+    assert kinds == {"award", "badge", "issuer", "endorsement", "media"}
+
+
+def test_listing_pages_and_assets_are_not_in_the_ledger() -> None:
+    paths = ledger.read(EXAMPLE).paths
+    for always_there in ("", "en/", "badges/", "issuers/", "404.html", "sitemap.xml", "robots.txt"):
+        assert always_there not in paths
+    assert not any(path.startswith("static/") for path in paths)
+
+
+def test_deleted_award_is_an_error_naming_its_url(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert _build(published, out) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    ledger_before = (published / "published.txt").read_bytes()
+    _award_file(published, AWARD).unlink()
+    capsys.readouterr()
+    assert _build(published, out) == 2
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if "published-url-removed" in line)
+    assert line.startswith("content/published.txt:") or "/content/published.txt:" in line
+    assert f"{BASE}assertions/{AWARD}.json" in line
+    assert f"content/awards/<année>/{AWARD}.yaml" in err
+    assert f"`badgegen revoke {AWARD} --reason …`" in err
+    assert err.rstrip().endswith("1 erreur dans le contenu : rien n'a été publié.")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert (published / "published.txt").read_bytes() == ledger_before
+
+
+def test_deleted_award_is_reported_even_beside_other_errors(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _award_file(published, AWARD).unlink()
+    badge = published / "badges/ponctualite.yaml"
+    badge.write_text(badge.read_text("utf-8").replace("family:", "famile:"), "utf-8")
+    assert main(["validate", "--content", str(published), "--base-url", BASE]) == 2
+    err = capsys.readouterr().err
+    assert "famile" in err
+    assert f"{BASE}assertions/{AWARD}.json" in err
+
+
+def test_revoking_instead_of_deleting_keeps_the_url_answering(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    award = _award_file(published, AWARD)
+    award.write_text(
+        award.read_text("utf-8") + 'revoked:\n  "on": "2026-11-20"\n  reason: "Attribué par erreur"\n',
+        "utf-8",
+    )
+    assert _build(published, out) == 0
+    assert "à jour" in capsys.readouterr().out, "a revoked award publishes the same addresses"
+    document = json.loads((out / f"assertions/{AWARD}.json").read_text("utf-8"))
+    assert document["revoked"] is True and document["revocationReason"] == "Attribué par erreur"
+    assert (out / f"assertions/{AWARD}.png").is_file()
+    issuer_url = json.loads((out / "badges/semer-en-plein-champ.json").read_text("utf-8"))["issuer"]
+    profile = json.loads((out / issuer_url.removeprefix(BASE)).read_text("utf-8"))
+    revocations = json.loads((out / profile["revocationList"].removeprefix(BASE)).read_text("utf-8"))
+    assert {"id": f"{BASE}assertions/{AWARD}.json", "revocationReason": "Attribué par erreur"} in (
+        revocations["revokedAssertions"]
+    )
+
+
+def test_renamed_badge_is_an_error_naming_the_badge_url(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (published / "badges/ponctualite.yaml").rename(published / "badges/ponctualite-au-travail.yaml")
+    for award in published.glob("awards/*/*.yaml"):
+        award.write_text(
+            award.read_text("utf-8").replace("badge: ponctualite\n", "badge: ponctualite-au-travail\n"),
+            "utf-8",
+        )
+    assert _build(published, tmp_path / "site") == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if ": published-url-removed " in line]
+    assert len(errors) == 1, err
+    assert f"{BASE}badges/ponctualite.json" in errors[0]
+    assert "content/badges/ponctualite.yaml" in err
+
+
+def test_validate_never_writes_the_ledger(published: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new = published / "awards/2025/zz7newawardzz7newawa.yaml"
+    shutil.copyfile(_award_file(published, AWARD), new)
+    before = (published / "published.txt").read_bytes()
+    assert main(["validate", "--content", str(published)]) == 0
+    assert (published / "published.txt").read_bytes() == before
+    (published / "published.txt").unlink()
+    assert main(["validate", "--content", str(published)]) == 0
+    assert not (published / "published.txt").exists()
+
+
+def test_build_records_new_paths_unless_frozen(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new_id = "zz7newawardzz7newawa"
+    shutil.copyfile(_award_file(published, AWARD), published / f"awards/2025/{new_id}.yaml")
+    before = (published / "published.txt").read_bytes()
+    assert _build(published, tmp_path / "site", "--frozen-ledger") == 0
+    assert "Registre" not in capsys.readouterr().out
+    assert (published / "published.txt").read_bytes() == before
+    assert _build(published, tmp_path / "site") == 0
+    assert "4 adresses ajoutées." in capsys.readouterr().out
+    added = ledger.read(published).paths - {
+        line for line in before.decode().splitlines() if line and not line.startswith("#")
+    }
+    assert added == {
+        f"assertions/{new_id}.json",
+        f"assertions/{new_id}.png",
+        f"assertions/{new_id}/",
+        f"en/assertions/{new_id}/",
+    }
+    assert new_id in ledger.read(published).award_ids()
+
+
+def test_failed_build_does_not_record(tmp_path: Path, published: Path) -> None:
+    shutil.copyfile(_award_file(published, AWARD), published / "awards/2025/zz7newawardzz7newawa.yaml")
+    badge = published / "badges/ponctualite.yaml"
+    badge.write_text(badge.read_text("utf-8").replace("family:", "famile:"), "utf-8")
+    before = (published / "published.txt").read_bytes()
+    assert _build(published, tmp_path / "site") == 2
+    assert (published / "published.txt").read_bytes() == before
+    assert sorted(p.name for p in published.iterdir() if p.name.startswith(".")) == []
+
+
+def test_withdrawing_a_media_file_on_purpose_means_removing_its_line(
+    tmp_path: Path, published: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Personal data may have to go: the deliberate way is to drop its ledger line too (seen in review)."""
+    award = _award_file(published, "fib3wiaxgkdopbsxl7nt")
+    award.write_text(
+        award.read_text("utf-8").replace(
+            '    file: "parcelle-semis-mars-2026.jpg"\n',
+            '    file: "parcelle-semis-mars-2026.jpg"\n    private: true\n',
+        ),
+        "utf-8",
+    )
+    assert _build(published, tmp_path / "site") == 2
+    assert f"{BASE}media/parcelle-semis-mars-2026.jpg" in capsys.readouterr().err
+    file = published / "published.txt"
+    file.write_text(file.read_text("utf-8").replace("media/parcelle-semis-mars-2026.jpg\n", ""), "utf-8")
+    assert _build(published, tmp_path / "site") == 0
+    assert not (tmp_path / "site/media/parcelle-semis-mars-2026.jpg").exists()
+    assert "media/parcelle-semis-mars-2026.jpg" not in file.read_text("utf-8")
+
+
+def test_owner_of_each_kind_of_path() -> None:
+    assert ledger.owner("assertions/abc.json") == ("award", "abc")
+    assert ledger.owner("en/assertions/abc/") == ("award", "abc")
+    assert ledger.owner("en/badges/semer.json") == ("badge", "semer")
+    assert ledger.owner("issuers/ligue/revocations.json") == ("issuer", "ligue")
+    assert ledger.owner("issuers/ligue.svg") == ("issuer", "ligue")
+    assert ledger.owner("endorsements/2026-x.json") == ("endorsement", "2026-x")
+    assert ledger.owner("media/photo.jpg") == ("media", "photo.jpg")
+    assert ledger.owner("static/style.css") == ("other", "static/style.css")
