@@ -174,12 +174,12 @@ _FIXES: dict[str, tuple[str, str, str, str]] = {
     "award": (
         "de l'attribution « {id} »",
         "of the award '{id}'",
-        "ce badge a déjà été publié : ne supprimez pas et ne renommez pas son fichier "
-        "content/awards/<année>/{id}.yaml (restaurez-le) ; pour le retirer, utilisez "
-        "`badgegen revoke {id} --reason …`",
-        "this badge was already published: do not delete or rename its file "
+        "cette attribution a déjà été publiée : ne supprimez pas et ne renommez pas son fichier "
+        "content/awards/<année>/{id}.yaml (restaurez-le) ; pour la retirer, utilisez "
+        "« badgegen revoke {id} --reason … »",
+        "this award was already published: do not delete or rename its file "
         "content/awards/<year>/{id}.yaml (restore it); to withdraw it, use "
-        "`badgegen revoke {id} --reason …`",
+        "'badgegen revoke {id} --reason …'",
     ),
     "badge": (
         "du badge « {id} »",

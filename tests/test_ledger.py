@@ -111,7 +111,7 @@ def test_deleted_award_is_an_error_naming_its_url(
     assert line.startswith("content/published.txt:") or "/content/published.txt:" in line
     assert f"{BASE}assertions/{AWARD}.json" in line
     assert f"content/awards/<année>/{AWARD}.yaml" in err
-    assert f"`badgegen revoke {AWARD} --reason …`" in err
+    assert f"« badgegen revoke {AWARD} --reason … »" in err
     assert err.rstrip().endswith("1 erreur dans le contenu : rien n'a été publié.")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert (published / "published.txt").read_bytes() == ledger_before
