@@ -96,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(args_list)
     try:
         code: int = args.run(args)
+    except BrokenPipeError:
+        # The reader went away (`badgegen … | head`): not an error of ours, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except BadgegenError as error:
         print(error.format_message(args.lang), file=sys.stderr)
         if getattr(args, "format", "text") == "github":
