@@ -93,7 +93,18 @@ def built_site(out: Path) -> Iterator[str]:
             from conftest import SOURCE_DATE_EPOCH
 
             mp.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-            code = main(["build", "--content", str(REPO / "content"), "--out", str(out), "--base-url", base])
+            code = main(
+                [
+                    "build",
+                    "--content",
+                    str(REPO / "content"),
+                    "--out",
+                    str(out),
+                    "--base-url",
+                    base,
+                    "--frozen-ledger",
+                ]
+            )
         assert code == 0, "the example site does not build"
         thread.start()
         yield base

@@ -30,7 +30,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("example") / "site"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1795953600")
-        assert main(["build", "--content", str(EXAMPLE), "--out", str(out), "--base-url", BASE]) == 0
+        assert (
+            main(
+                ["build", "--content", str(EXAMPLE), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
+            )
+            == 0
+        )
     return out
 
 
@@ -148,7 +153,10 @@ def test_pages_exist_in_both_languages(site: Path) -> None:
 
 def test_build_is_byte_identical(tmp_path: Path, site: Path) -> None:
     again = tmp_path / "again"
-    assert main(["build", "--content", str(EXAMPLE), "--out", str(again), "--base-url", BASE]) == 0
+    assert (
+        main(["build", "--content", str(EXAMPLE), "--out", str(again), "--base-url", BASE, "--frozen-ledger"])
+        == 0
+    )
     first = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
@@ -211,3 +219,14 @@ def test_english_badge_documents_point_back_to_french(site: Path) -> None:
         assert document["related"] == [{"type": "BadgeClass", "id": french["id"], "@language": "fr"}]
         assert french["related"] == [{"type": "BadgeClass", "id": document["id"], "@language": "en"}]
         assert document["image"] == french["image"] and document["issuer"] == french["issuer"]
+
+
+@pytest.mark.parametrize(
+    "content", [EXAMPLE, REPO / "tests/fixtures/minimal/content"], ids=["example", "minimal"]
+)
+def test_committed_ledger_is_complete(content: Path, tmp_path: Path) -> None:
+    """The repository's ledgers already list everything their content publishes."""
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    assert main(["build", "--content", str(copy), "--out", str(tmp_path / "site")]) == 0
+    assert (copy / "published.txt").read_bytes() == (content / "published.txt").read_bytes()

@@ -65,7 +65,10 @@ def _golden_tree() -> dict[str, str]:
 
 def test_minimal_registry_matches_golden(tmp_path: Path, update_golden: bool) -> None:
     out = tmp_path / "site"
-    assert main(["build", "--content", str(FIXTURE), "--out", str(out), "--base-url", BASE]) == 0
+    assert (
+        main(["build", "--content", str(FIXTURE), "--out", str(out), "--base-url", BASE, "--frozen-ledger"])
+        == 0
+    )
     built = _tree(out)
     if update_golden:
         _write_golden(built)

@@ -81,7 +81,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         from conftest import SOURCE_DATE_EPOCH
 
         mp.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-        assert main(["build", "--content", str(REPO / "content"), "--out", str(out), "--base-url", BASE]) == 0
+        assert (
+            main(
+                [
+                    "build",
+                    "--content",
+                    str(REPO / "content"),
+                    "--out",
+                    str(out),
+                    "--base-url",
+                    BASE,
+                    "--frozen-ledger",
+                ]
+            )
+            == 0
+        )
     return out
 
 

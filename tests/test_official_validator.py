@@ -59,7 +59,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     out = tmp_path_factory.mktemp("validated") / "site"
     server = make_server(out, 0)  # the folder is read per request: bind first to learn the port
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    assert main(["build", "--content", str(EXAMPLE), "--out", str(out), "--base-url", base]) == 0
+    assert (
+        main(["build", "--content", str(EXAMPLE), "--out", str(out), "--base-url", base, "--frozen-ledger"])
+        == 0
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base, out
