@@ -9,8 +9,9 @@ content error (`published-url-removed`) that names its URL and what to restore.
 What is listed: every JSON document (issuers, their revocation lists, badge
 classes and their translations, assertions, endorsements), every image (issuer
 logos, badge images, baked PNG and SVG), every object page in every language
-(`badges/<slug>/`, `issuers/<slug>/`, `assertions/<id>/`, `en/…`), and every
-media file. Not listed: the home, catalogue and issuers pages, `404.html`,
+(`badges/<slug>/`, `issuers/<slug>/`, `assertions/<id>/`, `en/…`), every
+portfolio page and its printable version (`personnes/<slug>/`, `…/imprimer/`), and
+every media file. Not listed: the home, catalogue and issuers pages, `404.html`,
 `sitemap.xml`, `robots.txt` and `static/`, which exist as long as the site does
 (and whose assets may be renamed freely).
 
@@ -52,8 +53,8 @@ HEADER = """\
 # adresse reste publiée, marquée « révoquée ».
 #
 # Ne retirez une ligne à la main que pour cesser volontairement de publier un fichier
-# (par exemple une preuve qui contient des données personnelles), dans une demande de
-# fusion relue.
+# (par exemple une preuve qui contient des données personnelles, ou le portfolio d'une
+# personne qui retire son accord), dans une demande de fusion relue.
 """
 
 #: What owns a published path: (kind, id). The kinds below have a fix each.
@@ -63,6 +64,7 @@ _OWNERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("issuer", re.compile(r"^(?:[a-z]{2}/)?issuers/([^/.]+)(?:\.(?:json|png|svg)|/|/revocations\.json)$")),
     ("endorsement", re.compile(r"^endorsements/([^/.]+)\.json$")),
     ("media", re.compile(r"^media/([^/]+)$")),
+    ("earner", re.compile(r"^(?:[a-z]{2}/)?personnes/([^/.]+)/(?:imprimer/)?$")),
 )
 
 
@@ -118,6 +120,9 @@ def permanent_paths(registry: Registry) -> set[str]:
         paths |= {urls.award_page(award, lang) for lang in languages}
     paths |= {urls.endorsement_json(e) for e in registry.endorsements.values()}
     paths |= {urls.media(name) for name in registry.media}
+    for earner in registry.earners.values():
+        paths |= {urls.earner_page(earner, lang) for lang in languages}
+        paths |= {urls.earner_print_page(earner, lang) for lang in languages}
     return paths
 
 
@@ -217,6 +222,16 @@ _FIXES: dict[str, tuple[str, str, str, str]] = {
         "names it; if it really must go (personal data), also remove its line from {ledger}, "
         "in a reviewed pull request",
     ),
+    "earner": (
+        "du portfolio « {id} »",
+        "of the portfolio '{id}'",
+        "ce portfolio a déjà été publié et son lien a pu être partagé : ne renommez pas "
+        "content/earners/{id}.yaml ; si la personne retire son accord, supprimez ce fichier et retirez "
+        "aussi ses lignes personnes/{id}/ (toutes les langues) de {ledger}, dans une demande de fusion relue",
+        "this portfolio was already published and its link may have been shared: do not rename "
+        "content/earners/{id}.yaml; if the person withdraws their consent, delete that file and also "
+        "remove its personnes/{id}/ lines (every language) from {ledger}, in a reviewed pull request",
+    ),
     "other": (
         "",
         "",
@@ -229,7 +244,9 @@ _FIXES: dict[str, tuple[str, str, str, str]] = {
 
 def _error(ledger: Ledger, base: str, kind: str, owner_id: str, paths: list[str]) -> ContentError:
     """One error per object, at the ledger line of its main address (its JSON document)."""
-    main = next((p for p in paths if p.endswith(".json") and p.count("/") == 1), paths[0])
+    # A portfolio has no JSON document: its page in the first language, then.
+    in_first_language = [p for p in paths if not re.match(r"^[a-z]{2}/", p)] or paths
+    main = next((p for p in paths if p.endswith(".json") and p.count("/") == 1), in_first_language[0])
     what_fr, what_en, fix_fr, fix_en = (
         text.format(id=owner_id, ledger=display_path(ledger.file)) for text in _FIXES[kind]
     )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from badgegen.errors import ContentError, make_error
 from badgegen.yamlsafe import YamlDocument, YamlProblem, decode_utf8, parse_yaml
 
-Kind = Literal["registry", "issuer", "badge", "award", "endorsement"]
+Kind = Literal["registry", "issuer", "badge", "award", "endorsement", "earner"]
 
 #: The folder of each kind of file, in the order they are reported.
 FOLDERS: dict[Kind, str] = {
@@ -24,6 +24,7 @@ FOLDERS: dict[Kind, str] = {
     "badge": "badges",
     "award": "awards",
     "endorsement": "endorsements",
+    "earner": "earners",  # portfolios, each written only with its person's consent
 }
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 YEAR_RE = re.compile(r"^\d{4}$")

@@ -276,6 +276,19 @@ CATALOGUE: dict[str, Entry] = {
         "retirez-les avec la commande : badgegen strip-metadata {file}",
         "remove it with the command: badgegen strip-metadata {file}",
     ),
+    # --- portfolios (content/earners/) -------------------------------------------------
+    "earner-award-unlisted": Entry(
+        "l'attribution « {value} » n'est pas listée (il manque listed: true) : un portfolio est public, il ne montre que des attributions listées.",
+        "the award '{value}' is not listed (listed: true is missing): a portfolio is public and shows listed awards only.",
+        "ajoutez listed: true à l'attribution si la personne est d'accord, ou retirez-la du portfolio (attribution : {file}).",
+        "add listed: true to the award if the person agrees, or remove it from the portfolio (award: {file}).",
+    ),
+    "earner-award-taken": Entry(
+        "l'attribution « {value} » est déjà dans le portfolio {other} : une attribution appartient à une seule personne.",
+        "the award '{value}' is already in the portfolio {other}: an award belongs to one person only.",
+        "vérifiez l'identifiant, et gardez l'attribution dans le seul portfolio de la personne qui l'a reçue.",
+        "check the id, and keep the award only in the portfolio of the person who received it.",
+    ),
 }
 
 

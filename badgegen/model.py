@@ -176,6 +176,32 @@ class Endorsement:
 
 
 @dataclass(frozen=True)
+class Earner:
+    """A person's portfolio (content/earners/<slug>.yaml), published only with their consent.
+
+    Not an Open Badges object: a page gathering some of their awards, each of which
+    stays verifiable on its own. Every award here is listed (`listed: true`) and
+    belongs to this portfolio only.
+    """
+
+    slug: str  # the file name; the page is personnes/<slug>/
+    name: str  # the first name or pseudonym the person chose
+    presentation: Text | None
+    territory: str | None
+    awards: tuple[Award, ...]  # in the order of the file (the person's choice)
+
+    def awards_by_family(self, printed_at: datetime | None = None) -> list[tuple[Family, list[Award]]]:
+        """The awards grouped by skill family, in the families' fixed order, file order inside.
+
+        With `printed_at`, only what the printed page shows: revoked awards are left out
+        (the web page shows them, marked revoked; a sheet handed out today shows what counts).
+        """
+        shown = [a for a in self.awards if printed_at is None or a.status(printed_at) != "revoked"]
+        groups = [(family, [a for a in shown if a.badge.family == family]) for family in FAMILIES]
+        return [(family, awards) for family, awards in groups if awards]
+
+
+@dataclass(frozen=True)
 class Registry:
     """Everything the build publishes, resolved and sorted by id."""
 
@@ -186,6 +212,7 @@ class Registry:
     awards: dict[str, Award] = field(default_factory=dict)
     endorsements: dict[str, Endorsement] = field(default_factory=dict)
     media: tuple[str, ...] = ()
+    earners: dict[str, Earner] = field(default_factory=dict)
 
     def endorsements_of(self, kind: str, subject_id: str) -> list[Endorsement]:
         """The endorsements of one award, badge or issuer, oldest first."""
@@ -215,3 +242,7 @@ class Registry:
 
     def status(self, award: Award) -> Status:
         return award.status(self.build_time)
+
+    def earner_of(self, award: Award) -> Earner | None:
+        """The portfolio that shows `award`, if any (an award belongs to one portfolio at most)."""
+        return next((e for e in self.earners.values() if any(a.id == award.id for a in e.awards)), None)

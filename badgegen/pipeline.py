@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from badgegen import bake, jsonld, ledger, privacy, urls
+from badgegen import bake, jsonld, ledger, privacy, search, urls
 from badgegen.errors import ContentError, ContentErrors, StrictModeError
 from badgegen.load import MEDIA_FOLDER, load_content
 from badgegen.model import Award, Registry
@@ -88,6 +88,8 @@ def build(config: BuildConfig) -> BuildReport:
         _copy_static(writer, config.templates / "static")
         if registry.site.cname is not None:
             writer.write("CNAME", f"{registry.site.cname}\n".encode())
+        # Last, once every page is written, and before the output check reads the folder.
+        search.write_index(writer, search.indexed_pages(registry))
     report.files = writer.written
     if config.update_ledger:
         report.ledger_added = ledger.record(config.content, registry, writer.written)
@@ -109,6 +111,8 @@ def _outputs(registry: Registry, config: BuildConfig) -> Iterator[tuple[str, byt
         for lang in jsonld.badge_translations(badge):
             yield urls.badge_json_in(badge, lang), jsonld.dumps(jsonld.badge_document(registry, badge, lang))
         yield urls.badge_image(badge), badge.image.data
+        if badge.image.format == "svg":  # share previews (og:image) need a PNG: the drawing of the SVG
+            yield urls.badge_png(badge), badge.image.png
     for award in registry.awards.values():
         yield from _award_files(registry, award, base)
     for endorsement in registry.endorsements.values():

@@ -21,7 +21,8 @@ history and published, so this module looks for what must never be there:
   the organisations (`email` of issuers/*.yaml, `contact.email` of registry.yaml)
   are allowed anywhere: they are published on purpose;
 - **the output check** (`output_check`), run on the staging folder before the new
-  site is swapped in: every text file of the built site, the text chunks of every
+  site is swapped in: every text file of the built site, the search index's chunks
+  (gzip-compressed by Pagefind: decompressed, then read as text), the text chunks of every
   PNG (the baked `openbadges` assertion is read, anything else refused) and the
   metadata of every JPEG or WebP. A finding discards the staged site: the previous
   one keeps serving;
@@ -85,6 +86,8 @@ TEXT_SUFFIXES = frozenset(
 )
 #: Photos whose metadata is checked (content/media/ and the built site).
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+#: The search index (pagefind/): gzip-compressed chunks, read as text once decompressed.
+COMPRESSED_SUFFIXES = frozenset({".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"})
 #: Spreadsheets: they hold lists of people; never in the repository.
 SPREADSHEET_SUFFIXES = frozenset({".csv", ".tsv", ".xls", ".xlsx", ".xlsm", ".ods", ".fods", ".numbers"})
 
@@ -793,6 +796,10 @@ def scan_output(folder: Path, public: frozenset[str], shown_as: str) -> list[Out
         if suffix in TEXT_SUFFIXES:
             text = path.read_bytes().decode("utf-8", "replace")
             problems += _text_output_problems(shown, text, public, in_chunk=False)
+        elif suffix in COMPRESSED_SUFFIXES:
+            data = path.read_bytes()
+            data = zlib.decompress(data, wbits=31) if data.startswith(b"\x1f\x8b") else data
+            problems += _text_output_problems(shown, data.decode("utf-8", "replace"), public, in_chunk=False)
         elif suffix in IMAGE_SUFFIXES:
             problems += _image_output_problems(shown, path.read_bytes(), public)
     return problems

@@ -21,11 +21,21 @@ from xml.sax.saxutils import quoteattr
 
 import jinja2
 
-from badgegen import jsonld, mdtext, urls
+from badgegen import jsonld, mdtext, qr, search, share, urls
 from badgegen.i18n import format_date, translate
 from badgegen.model import Award, BadgeClass, Issuer, Registry, Text
 
 Page = tuple[str, bytes]
+
+#: Every page's Content-Security-Policy (a <meta>, so it cannot set frame-ancestors): only the
+#: site's own files; scripts from files only (no inline script), no inline style, images also as
+#: data: URLs (the icon), no plugins, no <base>. 'wasm-unsafe-eval' (WebAssembly only, not eval)
+#: is for the search: Pagefind compiles its WebAssembly in a Web Worker, but falls back to the
+#: page itself when a worker cannot start, and then needs it.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -121,12 +131,19 @@ def _pages_in(registry: Registry, env: jinja2.Environment, lang: str) -> Iterato
     yield _page(env, registry, lang, urls.page(lang), "home.html", recent=list(reversed(listed))[:6])
     yield _page(env, registry, lang, urls.catalogue_page(lang), "catalogue.html")
     yield _page(env, registry, lang, urls.issuers_page(lang), "issuers.html")
+    yield _page(env, registry, lang, urls.verifier_page(lang), "verifier.html")
     for badge in registry.badges.values():
         yield _page(env, registry, lang, urls.badge_page(badge, lang), "badge.html", badge=badge)
     for issuer in registry.issuers.values():
         yield _page(env, registry, lang, urls.issuer_page(issuer, lang), "issuer.html", issuer=issuer)
     for award in registry.awards.values():
         yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
+    filters = search.search_filters(registry, lang)
+    yield _page(env, registry, lang, urls.search_page(lang), "search.html", search_filters=filters)
+    for earner in registry.earners.values():  # portfolios: linked from their awards, listed nowhere
+        yield _page(env, registry, lang, urls.earner_page(earner, lang), "earner.html", earner=earner)
+        print_page = urls.earner_print_page(earner, lang)
+        yield _page(env, registry, lang, print_page, "earner_print.html", earner=earner, qr=qr.svg)
 
 
 def _page(
@@ -166,6 +183,10 @@ def _context(registry: Registry, path: str, lang: str, *, root: bool = False) ->
         "evidence_url": lambda item: jsonld.evidence_url(registry, item),
         "subject_link": _subject_link(registry, lang, link),
         "subject_name": _subject_name(registry, lang),
+        "share": share.Share(registry, lang, link),
+        "csp": CONTENT_SECURITY_POLICY,
+        "search_facts": lambda subject: search.page_facts(registry, subject, lang),
+        "earner_of": registry.earner_of,
     }
 
 

@@ -25,6 +25,7 @@ from badgegen.model import (
     Award,
     BadgeClass,
     Contact,
+    Earner,
     Endorsement,
     Evidence,
     Image,
@@ -132,6 +133,7 @@ def resolve(raw: RawContent, now: datetime, base_url: str | None = None) -> Reso
     badges = _badges(resolver, valid, issuers)
     awards = _awards(resolver, valid, badges)
     endorsements = _endorsements(resolver, valid, issuers, awards, badges)
+    earners = _earners(resolver, valid, awards)
     _check_media(resolver)
     registry = None
     if not resolver.errors and site is not None:
@@ -143,6 +145,7 @@ def resolve(raw: RawContent, now: datetime, base_url: str | None = None) -> Reso
             awards=awards,
             endorsements=endorsements,
             media=tuple(sorted(resolver.used_media)),
+            earners=earners,
         )
     return Resolution(registry, resolver.errors, resolver.warnings)
 
@@ -437,6 +440,46 @@ def _endorsements(
             subject_id=data[kind],
             issued_on=issued_on,
             comment=_text(data["comment"]),
+        )
+    return dict(sorted(found.items()))
+
+
+def _earners(resolver: _Resolver, valid: list[RawDocument], awards: dict[str, Award]) -> dict[str, Earner]:
+    """Portfolios: each award exists, is listed (a portfolio is public) and is in one portfolio only.
+
+    A revoked award may stay: the portfolio shows it as revoked, so that `badgegen revoke`
+    never needs another edit to keep the content valid (and never hides a revocation).
+    """
+    found: dict[str, Earner] = {}
+    known = _known(resolver, "award")
+    award_files = {doc.id: doc.display_path for doc in resolver.raw.of_kind("award")}
+    owners: dict[str, RawDocument] = {}
+    for doc in (d for d in valid if d.kind == "earner"):
+        data = doc.data
+        shown: list[Award] = []
+        for index, award_id in enumerate(data["awards"]):
+            path: tuple[str | int, ...] = ("awards", index)
+            if not resolver.reference(doc, path, "award", award_id, known):
+                continue
+            if award_id in owners:
+                resolver.error(
+                    doc, path, "earner-award-taken", value=award_id, other=owners[award_id].display_path
+                )
+                continue
+            owners[award_id] = doc
+            award = awards.get(award_id)
+            if award is None:  # its own file is wrong: reported there
+                continue
+            if not award.listed:
+                resolver.error(doc, path, "earner-award-unlisted", value=award_id, file=award_files[award_id])
+                continue
+            shown.append(award)
+        found[doc.id] = Earner(
+            slug=doc.id,
+            name=data["name"].strip(),
+            presentation=_opt_text(data.get("presentation")),
+            territory=data.get("territory"),
+            awards=tuple(shown),
         )
     return dict(sorted(found.items()))
 

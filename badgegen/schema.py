@@ -28,6 +28,7 @@ SCHEMA_FILES = {
     "badge": "badge.schema.json",
     "award": "award.schema.json",
     "endorsement": "endorsement.schema.json",
+    "earner": "earner.schema.json",
 }
 _COMMON = "common.schema.json"
 
@@ -63,6 +64,7 @@ _FIELD_HINTS_FR: dict[str, str] = {
     "transcript": "écrivez l'adresse (https://…) de la transcription, ou le nom d'un fichier .vtt, .txt ou .pdf rangé dans content/media/.",
     "timezone": "écrivez un fuseau horaire, par exemple Europe/Paris.",
     "award": "écrivez l'identifiant d'une attribution : le nom de son fichier dans awards/<année>/, sans .yaml.",
+    "awards": "écrivez l'identifiant d'une attribution : le nom de son fichier dans awards/<année>/, sans .yaml.",
 }
 #: How to write a value of each JSON type, the hint of a "wrong-type" error.
 _TYPE_HINTS = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 from pathlib import Path
 
 from badgegen.errors import BuildError
@@ -40,10 +41,19 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
         return
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that closes a connection early (a tab closed mid-load) is not an error."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def make_server(root: Path, port: int) -> http.server.ThreadingHTTPServer:
     """A threaded server for `root` on 127.0.0.1:`port` (0 picks a free port)."""
     handler = functools.partial(StaticSiteHandler, directory=str(root))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return QuietServer(("127.0.0.1", port), handler)
 
 
 def serve_forever(root: Path, port: int, lang: str) -> None:

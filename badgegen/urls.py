@@ -8,7 +8,7 @@ host; JSON and images carry their extension because static hosts type files by i
 
 from __future__ import annotations
 
-from badgegen.model import Award, BadgeClass, Endorsement, Issuer
+from badgegen.model import Award, BadgeClass, Earner, Endorsement, Issuer
 
 
 def issuer_json(issuer: Issuer) -> str:
@@ -36,6 +36,11 @@ def badge_json_in(badge: BadgeClass, lang: str) -> str:
 
 def badge_image(badge: BadgeClass) -> str:
     return f"badges/{badge.slug}.{badge.image.format}"
+
+
+def badge_png(badge: BadgeClass) -> str:
+    """The badge as a PNG, for share previews (Open Graph): its image, or the drawing of its SVG."""
+    return f"badges/{badge.slug}.png"
 
 
 def assertion_json(award: Award) -> str:
@@ -90,3 +95,27 @@ def catalogue_page(lang: str) -> str:
 
 def issuers_page(lang: str) -> str:
     return page(lang, "issuers/")
+
+
+def verifier_page(lang: str) -> str:
+    """The page where anyone checks a badge image or address in the browser (/verifier/)."""
+    return page(lang, "verifier/")
+
+
+def search_page(lang: str) -> str:
+    """The search page (/recherche/, /en/recherche/): a GET form, `?q=` and filters in the address."""
+    return page(lang, "recherche/")
+
+
+#: Pagefind's search bundle (index, fragments, its JavaScript and WebAssembly), written by the build.
+SEARCH_BUNDLE = "pagefind/"
+
+
+def earner_page(earner: Earner, lang: str) -> str:
+    """A portfolio (only with its person's consent): never listed, shared by the person as a link."""
+    return page(lang, f"personnes/{earner.slug}/")
+
+
+def earner_print_page(earner: Earner, lang: str) -> str:
+    """The portfolio on one A4 page, with a QR code per badge pointing to its award page."""
+    return page(lang, f"personnes/{earner.slug}/imprimer/")

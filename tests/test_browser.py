@@ -107,6 +107,8 @@ def _cases() -> list[PageCase]:
             PageCase(lang, "badge", f"{prefix}badges/{badge}/"),
             PageCase(lang, "issuers", f"{prefix}issuers/"),
             PageCase(lang, "issuer", f"{prefix}issuers/{issuer}/"),
+            PageCase(lang, "verifier", f"{prefix}verifier/"),  # with results: tests/test_verifier.py
+            PageCase(lang, "search", f"{prefix}recherche/"),  # results: tests/test_search.py
         ]
         cases += [
             PageCase(lang, f"award-{status}", f"{prefix}assertions/{awards[status][0]}/", status)

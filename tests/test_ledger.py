@@ -86,7 +86,7 @@ def test_every_ledger_path_is_a_built_file(tmp_path: Path) -> None:
         file = out / (path + "index.html" if path.endswith("/") else path)
         assert file.is_file(), path
     kinds = {ledger.owner(path)[0] for path in ledger.read(EXAMPLE).paths}
-    assert kinds == {"award", "badge", "issuer", "endorsement", "media"}
+    assert kinds == {"award", "badge", "issuer", "endorsement", "media", "earner"}
 
 
 def test_listing_pages_and_assets_are_not_in_the_ledger() -> None:

@@ -3,8 +3,9 @@
 No browser: each HTML file is read with html.parser. A relative link must name a file of
 the site (a folder link means its index.html) and a #fragment an id of the target page;
 links into the site written from its root or as full URLs (the 404 page, canonical and
-alternate links) are checked the same way. Pages keep no inline script, no style
-attribute and no stylesheet from elsewhere, and every image says what it shows (or alt="").
+alternate links) are checked the same way. Pages keep no inline script (a JSON data
+block is not one), no event handler attribute, no style attribute and no stylesheet from
+elsewhere, and every image says what it shows (or alt="").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from badgegen.cli import main
 REPO = Path(__file__).resolve().parent.parent
 BASE = "https://registre.example.org/iae/"  # served below a path, as on GitHub Pages
 BASE_PATH = urlsplit(BASE).path
-LINK_ATTRIBUTES = {"href", "src", "poster"}
+LINK_ATTRIBUTES = {"href", "src", "poster", "action"}  # action: the search forms
 
 
 @dataclass
@@ -58,7 +59,8 @@ class _Reader(HTMLParser):
                 self.page.event_handlers.append(f"{tag} {name}")
         if tag == "img" and "alt" not in values:
             self.page.images_without_alt.append(values.get("src") or "?")
-        if tag == "script" and not values.get("src"):
+        # A JSON data block (the verifier's words) is data, not a script: browsers never run it.
+        if tag == "script" and not values.get("src") and values.get("type") != "application/json":
             self.page.inline_scripts += 1
         if tag == "link" and "stylesheet" in (values.get("rel") or "").split():
             self.page.stylesheets.append(values.get("href") or "")

@@ -94,7 +94,11 @@ def test_unlisted_awards_are_never_in_the_sitemap(site: Path) -> None:
 def test_an_award_leaves_the_sitemap_when_its_earner_withdraws_consent(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(EXAMPLE, content)
-    listed = [award_id for award_id, award in _awards(content).items() if award.get("listed")]
+    # An award shown in a portfolio must leave it first (earner-award-unlisted): take one that is not.
+    in_portfolios = {
+        a for p in content.glob("earners/*.yaml") for a in yaml.safe_load(p.read_text("utf-8"))["awards"]
+    }
+    listed = [a for a, award in _awards(content).items() if award.get("listed") and a not in in_portfolios]
     (path,) = content.glob(f"awards/*/{listed[0]}.yaml")
     path.write_text(path.read_text("utf-8").replace("listed: true", "listed: false"), "utf-8")
     site = _build(content, tmp_path / "site")

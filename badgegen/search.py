@@ -1,0 +1,241 @@
+"""The static search: Pagefind indexes the written pages inside the staging folder.
+
+Why Pagefind and not an index of our own: its indexer (a Rust binary that the
+`pagefind-bin` wheel ships, so nothing is downloaded at build time) writes a
+bundle split into small gzip-compressed chunks, one index per language with the
+French and English stemmers (« semis », « semer », « sème » meet), filters and
+result metadata; the browser fetches only the chunks a query needs, which keeps a
+search light on a phone, and it all works from the site's own static files. The
+page around it (`templates/search.html`, `templates/static/search.js`) is ours:
+French words from `i18n.py`, a plain GET form, no inline script or style, so the
+Content-Security-Policy stays strict (only `'wasm-unsafe-eval'` for its WebAssembly).
+
+What is indexed is decided here, not by markup alone: `indexed_pages()` lists the
+badge and issuer pages and the pages of *listed* awards, in every language, and
+only those files are copied to a private folder that Pagefind reads. An unlisted
+award page, the 404 page, the listings and the search page never reach the
+indexer. Inside a page, Pagefind reads only the element marked `data-pagefind-body`
+(the `<article>`), skips what is marked `data-pagefind-ignore`, and takes filters
+and metadata from the hidden `data-pagefind-filter` / `data-pagefind-meta` spans
+that `templates/_search_facts.html` writes from `page_facts()`.
+
+`write_index()` runs after every page is written and before the staging folder is
+checked for personal data (`privacy.output_check` decompresses Pagefind's chunks)
+and swapped in; the bundle goes through the `SiteWriter` like every other file.
+Pagefind 1.5 is not fully byte-deterministic: it writes each filter's values in a
+random (hash map) order, so `pagefind/filter/*`, `pagefind/pagefind.*.pf_meta` and
+`pagefind/pagefind-entry.json` differ between two builds of the same pages; every
+other file of the bundle (page fragments, word indexes, code) is identical.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from badgegen import urls
+from badgegen.errors import BuildError
+from badgegen.i18n import format_date, translate
+from badgegen.model import Award, BadgeClass, Issuer, Registry
+from badgegen.write import SiteWriter
+
+#: Files of Pagefind's bundle that the site does not use (its ready-made interfaces): left out.
+UNUSED_BUNDLE_FILES = frozenset(
+    {
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-highlight.js",
+    }
+)
+#: The kinds of results, as the `kind` filter names them.
+KINDS = ("badge", "award", "issuer")
+
+
+class SearchIndexError(BuildError):
+    """Pagefind is missing or failed: nothing is published (the old site stays)."""
+
+    def __init__(self, reason_fr: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.reason_fr = reason_fr
+        self.reason_en = reason_en
+
+    exit_code: ClassVar[int] = 1
+
+    def format_message(self, lang: str) -> str:
+        if lang == "fr":
+            return f"Index de recherche impossible à construire : {self.reason_fr}"
+        return f"Cannot build the search index: {self.reason_en}"
+
+
+# --- which pages, and what the index learns about each ------------------------------------
+
+
+def indexed_pages(registry: Registry) -> list[str]:
+    """The HTML files handed to Pagefind: badges, issuers and listed awards, in every language."""
+    pages: list[str] = []
+    for lang in registry.site.languages:
+        pages += [urls.badge_page(badge, lang) for badge in registry.badges.values()]
+        pages += [urls.issuer_page(issuer, lang) for issuer in registry.issuers.values()]
+        pages += [urls.award_page(award, lang) for award in registry.awards.values() if award.listed]
+    return [page + "index.html" for page in pages]
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """Pagefind filters (key, value; a key may repeat) and result metadata of one page."""
+
+    filters: tuple[tuple[str, str], ...]
+    meta: tuple[tuple[str, str], ...]
+
+
+def year_of(moment: datetime, zone: str) -> str:
+    """The year of `moment` where the registry is (an award of 31 December stays in its year)."""
+    return str(moment.astimezone(ZoneInfo(zone)).year)
+
+
+def page_facts(registry: Registry, subject: BadgeClass | Issuer | Award, lang: str) -> PageFacts:
+    """What a badge, issuer or listed award page tells the index besides its text."""
+    zone = registry.site.timezone
+    if isinstance(subject, Issuer):
+        issuer, kind = subject, "issuer"
+        filters = [("kind", kind), ("structure", issuer.slug)]
+        summary = [translate(f"issuer.kind.{issuer.kind}", lang)]
+        picture = urls.issuer_image(issuer) if issuer.image is not None else ""
+    else:
+        badge = subject.badge if isinstance(subject, Award) else subject
+        issuer = badge.issuer
+        kind = "award" if isinstance(subject, Award) else "badge"
+        filters = [("kind", kind), ("family", badge.family), ("structure", issuer.slug)]
+        filters += [("code", a.code) for a in badge.alignments if a.code]
+        summary = [translate(f"family.{badge.family}", lang), issuer.name]
+        if isinstance(subject, Award):
+            filters.append(("year", year_of(subject.issued_on, zone)))
+            summary.append(format_date(subject.issued_on, lang, zone))
+            summary.append(translate(f"award.status.{registry.status(subject)}", lang))
+        picture = urls.badge_image(badge)
+    if issuer.territory:
+        filters.append(("territory", issuer.territory))
+        if isinstance(subject, Issuer):
+            summary.append(issuer.territory)
+    meta = [("kind", translate(f"search.kind.{kind}", lang)), ("summary", " · ".join(summary))]
+    if picture:
+        meta.append(("picture", picture))  # from the site's root; search.js resolves it
+    return PageFacts(tuple(filters), tuple(meta))
+
+
+# --- the choices of the search form --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One <select> of the search form: its URL parameter, its label, what it offers."""
+
+    key: str
+    label: str
+    any: str
+    choices: tuple[Choice, ...]
+
+
+def search_filters(registry: Registry, lang: str) -> list[Filter]:
+    """The filters of the search page, each with the values that some indexed page has."""
+    zone = registry.site.timezone
+    listed = [a for a in registry.awards.values() if a.listed]
+    families = [f for f, _badges in registry.badges_by_family()]
+    codes = sorted(
+        {(a.framework, a.code, a.name) for b in registry.badges.values() for a in b.alignments if a.code},
+        key=lambda c: (c[0], c[1] or ""),
+    )
+    territories = sorted({i.territory for i in registry.issuers.values() if i.territory}, key=str.casefold)
+    issuers = sorted(registry.issuers.values(), key=lambda i: i.name.casefold())
+    years = sorted({year_of(a.issued_on, zone) for a in listed}, reverse=True)
+
+    def make(key: str, choices: list[Choice]) -> Filter:
+        return Filter(
+            key, translate(f"search.{key}", lang), translate(f"search.{key}.any", lang), tuple(choices)
+        )
+
+    found = [
+        make("kind", [Choice(k, translate(f"search.kind.{k}.plural", lang)) for k in KINDS]),
+        make("family", [Choice(f, translate(f"family.{f}", lang)) for f in families]),
+        make("code", [Choice(code or "", f"{framework} {code} — {name}") for framework, code, name in codes]),
+        make("territory", [Choice(t, t) for t in territories]),
+        make("structure", [Choice(i.slug, i.name) for i in issuers]),
+        make("year", [Choice(y, y) for y in years]),
+    ]
+    return [f for f in found if f.choices]
+
+
+# --- running Pagefind ----------------------------------------------------------------------
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary of the `pagefind-bin` wheel (or `$PAGEFIND_BINARY_PATH`)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = None
+    else:
+        found = get_executable()
+    if found is None or not found.is_file():
+        raise SearchIndexError(
+            "Pagefind manque ; installez-le avec « pip install 'pagefind[bin]' ».",
+            "Pagefind is missing; install it with `pip install 'pagefind[bin]'`.",
+        )
+    return found
+
+
+def write_index(writer: SiteWriter, pages: list[str]) -> None:
+    """Index `pages` (already written under `writer.root`) and write the bundle under pagefind/."""
+    if not pages:
+        return  # nothing to find: the search page says the search is unavailable
+    executable = pagefind_executable()
+    with tempfile.TemporaryDirectory(prefix="badgegen-search-") as folder:
+        work = Path(folder)
+        source, bundle = work / "pages", work / "bundle"
+        for page in pages:
+            target = source / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes((writer.root / page).read_bytes())
+        # Run in an empty folder, without PAGEFIND_* variables: no stray pagefind.yml or
+        # environment may change what is indexed or where it goes.
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        try:
+            result = subprocess.run(
+                [str(executable), "--site", str(source), "--output-path", str(bundle), "--silent"],
+                cwd=work,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchIndexError(
+                f"Pagefind n'a pas pu tourner ({exc}).", f"Pagefind could not run ({exc})."
+            ) from exc
+        if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            output = (result.stderr or result.stdout).strip()[-2000:]
+            raise SearchIndexError(
+                f"Pagefind a échoué (code {result.returncode}) :\n{output}",
+                f"Pagefind failed (exit code {result.returncode}):\n{output}",
+            )
+        for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
+            relative = file.relative_to(bundle).as_posix()
+            if relative not in UNUSED_BUNDLE_FILES:
+                writer.write(urls.SEARCH_BUNDLE + relative, file.read_bytes())

@@ -1,0 +1,358 @@
+"""The static search (Pagefind): what the index holds, and the search page in a real browser.
+
+Without a browser: the built index, decompressed, holds only badge, issuer and listed award
+pages, never an unlisted award's id nor a recipient's hash; the output check reads it; every
+page carries the Content-Security-Policy. In Chromium (see tests/browser_support.py; under
+CI=true these tests must run): a skill word finds a listed award and never an unlisted one,
+the family and ROME code filters, the English page, the header's form, the page without
+JavaScript, axe-core with results shown at 1280 and 320 px, and no request off 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from browser_support import (
+    CHROMIUM_ARGS,
+    REPO,
+    built_site,
+    chromium_path,
+    describe_violations,
+    missing_tool,
+    run_axe,
+)
+
+from badgegen import privacy
+from badgegen.render import CONTENT_SECURITY_POLICY
+
+CONTENT = REPO / "content"
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+NARROW = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _yaml_files(folder: str) -> dict[str, dict[str, Any]]:
+    return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted(CONTENT.glob(f"{folder}/**/*.yaml"))}
+
+
+AWARDS = _yaml_files("awards")
+BADGES = _yaml_files("badges")
+ISSUERS = _yaml_files("issuers")
+#: `listed: true` missing means unlisted: the earner did not agree to be found.
+LISTED = sorted(award_id for award_id, award in AWARDS.items() if award.get("listed") is True)
+UNLISTED = sorted(set(AWARDS) - set(LISTED))
+#: The listed award and the badge a skill word must find.
+SEMER = "semer-en-plein-champ"
+LISTED_SEMER = sorted(a for a in LISTED if AWARDS[a]["badge"] == SEMER)
+
+
+def _pages_of_badges(slugs: set[str], prefix: str = "") -> set[str]:
+    """The pages of these badges and of their listed awards (what a filter on them finds)."""
+    pages = {f"{prefix}badges/{slug}/" for slug in slugs}
+    return pages | {f"{prefix}assertions/{a}/" for a in LISTED if AWARDS[a]["badge"] in slugs}
+
+
+def test_the_example_has_what_these_tests_need() -> None:
+    assert UNLISTED and LISTED_SEMER
+    assert any(AWARDS[a]["badge"] == SEMER for a in UNLISTED), "an unlisted award the word would find"
+    codes = {a.get("code") for b in BADGES.values() for a in b.get("alignments", [])}
+    assert "A1414" in codes
+
+
+# --- the built index, without a browser -----------------------------------------------------
+
+
+@dataclass
+class Served:
+    folder: Path
+    base: str
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The example site, built for and served on a loopback port (one build for every test)."""
+    folder = tmp_path_factory.mktemp("search") / "site"
+    with built_site(folder) as base:
+        yield Served(folder, base)
+
+
+def _fragments(site: Path) -> list[dict[str, Any]]:
+    """Every page record of the index: {url, content, filters, meta, …}."""
+    found = []
+    for path in sorted(site.glob("pagefind/fragment/*.pf_fragment")):
+        text = gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd")
+        found.append(json.loads(text))
+    return found
+
+
+def test_index_has_badges_issuers_and_listed_awards_only(served: Served) -> None:
+    expected = set()
+    for prefix in ("", "en/"):
+        expected |= {f"/{prefix}badges/{slug}/" for slug in BADGES}
+        expected |= {f"/{prefix}issuers/{slug}/" for slug in ISSUERS}
+        expected |= {f"/{prefix}assertions/{award_id}/" for award_id in LISTED}
+    urls = [record["url"] for record in _fragments(served.folder)]
+    assert sorted(urls) == sorted(expected)  # each page once, nothing else (no 404, search, listing)
+
+
+def test_index_holds_no_unlisted_award_and_no_recipient_hash(served: Served) -> None:
+    chunks = sorted(served.folder.glob("pagefind/**/*.pf_*"))
+    assert {p.suffix for p in chunks} >= {".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
+    text = b"".join(gzip.decompress(p.read_bytes()) for p in chunks)
+    assert f"/assertions/{LISTED_SEMER[0]}/".encode() in text, "the check reads the real index"
+    for award_id in UNLISTED:
+        assert award_id.encode() not in text, f"unlisted award {award_id} is in the search index"
+    for award_id, award in AWARDS.items():
+        identity = award["recipient"]["identity"].removeprefix("sha256$")
+        assert identity.encode() not in text, f"recipient hash of {award_id} is in the search index"
+        assert award["recipient"]["salt"].encode() not in text, f"recipient salt of {award_id}"
+
+
+def test_filters_and_details_come_with_each_page(served: Served) -> None:
+    records = {record["url"]: record for record in _fragments(served.folder)}
+    award = records[f"/assertions/{LISTED_SEMER[0]}/"]
+    year = str(AWARDS[LISTED_SEMER[0]]["issued_on"])[:4]
+    issuer = BADGES[SEMER]["issuer"]
+    assert award["filters"] == {
+        "code": ["A1414"],
+        "family": ["savoir-faire"],
+        "kind": ["award"],
+        "structure": [issuer],
+        "territory": [ISSUERS[issuer]["territory"]],
+        "year": [year],
+    }
+    assert award["meta"]["kind"] == "Badge attribué" and award["meta"]["picture"] == f"badges/{SEMER}.png"
+    english = records[f"/en/assertions/{LISTED_SEMER[0]}/"]
+    assert english["meta"]["kind"] == "Awarded badge" and "sow" in english["content"]
+    assert "Aller au contenu" not in award["content"], "only the page's article is indexed"
+
+
+def test_output_check_reads_the_compressed_index(tmp_path: Path) -> None:
+    """A recipient's address inside a gzip-compressed chunk is found (and the site refused)."""
+    chunk = tmp_path / "pagefind" / "fragment" / "fr_0000000.pf_fragment"
+    chunk.parent.mkdir(parents=True)
+    record = {"url": "/x/", "content": "Écrire à jeanne.martin@gmail.com pour en savoir plus."}
+    chunk.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(record).encode()))
+    problems = privacy.scan_output(tmp_path, frozenset(), "site")
+    assert [(p.path, p.code) for p in problems] == [
+        ("site/pagefind/fragment/fr_0000000.pf_fragment", "published-personal-data")
+    ]
+
+
+def test_every_page_has_the_content_security_policy(served: Served) -> None:
+    escaped = CONTENT_SECURITY_POLICY.replace("'", "&#39;")  # as Jinja writes it in an attribute
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{escaped}">'
+    pages = sorted(served.folder.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        head = page.read_text("utf-8").split("</head>")[0]
+        assert meta in head, page
+        assert head.index("Content-Security-Policy") < head.index("<title>"), page
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY and "'unsafe-eval'" not in CONTENT_SECURITY_POLICY
+
+
+def test_search_page_offers_the_filters(served: Served) -> None:
+    page = (served.folder / "recherche/index.html").read_text("utf-8")
+    for name in ("q", "kind", "family", "code", "territory", "structure", "year"):
+        assert f'name="{name}"' in page
+    assert '<option value="savoir-etre">Savoir-être</option>' in page
+    assert "ROME A1414 — " in page
+    assert '<script type="module" src="../static/search.js"></script>' in page
+    assert "data-pagefind-body" not in page, "the search page is not indexed"
+
+
+# --- in the browser --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing_tool("Playwright is missing: install it with `pip install playwright` (no browser download).")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Tab:
+    """One browser page, with everything that went wrong while it was open."""
+
+    page: Any
+    base: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        response = self.page.goto(self.base + path, wait_until="load")
+        assert response is not None and response.status == 200, path
+
+    def results(self, address: str) -> list[str]:
+        """The result links (site paths) once the search for `address` is answered, all pages of them."""
+        self.page.wait_for_function(
+            "(address) => document.getElementById('search-status').dataset.search === address", arg=address
+        )
+        more = self.page.locator("#search-more")
+        while more.is_visible():
+            count = self.page.locator("#search-list > li").count()
+            more.click()
+            self.page.wait_for_function(
+                "(n) => document.querySelectorAll('#search-list > li').length > n", arg=count
+            )
+        hrefs: list[str] = self.page.eval_on_selector_all(
+            "#search-list a", "(links) => links.map((a) => a.href)"
+        )
+        assert all(href.startswith(self.base) for href in hrefs), hrefs
+        return [href.removeprefix(self.base) for href in hrefs]
+
+    def check_clean(self) -> None:
+        origin = self.base.rstrip("/")
+        foreign = [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme not in {"data", "blob"} and not u.startswith(origin)
+        ]
+        assert foreign == [], f"requests off 127.0.0.1: {foreign}"
+        assert self.errors == [], "console errors (a CSP violation shows up here)"
+
+
+@contextmanager
+def _tab(browser: Any, base: str, **options: Any) -> Iterator[Tab]:
+    """A fresh page; at the end, no console error and no request off the loopback."""
+    context = browser.new_context(**{"viewport": DESKTOP, **options})
+    page = context.new_page()
+    opened = Tab(page, base)
+    context.on("request", lambda r: opened.requests.append(r.url))  # pages and workers alike
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: opened.errors.append(f"uncaught: {e}"))
+    try:
+        yield opened
+        opened.check_clean()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tab(browser: Any, served: Served) -> Iterator[Tab]:
+    with _tab(browser, served.base) as opened:
+        yield opened
+
+
+def test_a_skill_word_finds_the_listed_award_and_never_an_unlisted_one(tab: Tab) -> None:
+    tab.open("recherche/?q=semis")
+    found = tab.results("q=semis")
+    assert tab.page.input_value("#search-q") == "semis"
+    assert f"assertions/{LISTED_SEMER[0]}/" in found and f"badges/{SEMER}/" in found
+    text = tab.page.inner_text("#search-list")
+    for award_id in UNLISTED:
+        assert not any(award_id in link for link in found) and award_id not in text
+    assert re.fullmatch(r"\d+ résultats\.", tab.page.inner_text("#search-status"))
+    assert tab.page.locator("#search-list mark").count() > 0, "the words found are highlighted"
+
+
+def test_all_awards_found_are_exactly_the_listed_ones(tab: Tab) -> None:
+    tab.open("recherche/?kind=award")
+    found = tab.results("kind=award")
+    assert sorted(found) == sorted(f"assertions/{a}/" for a in LISTED)
+    for word in ("semer", "ponctuel", "équipe", "sol", "employeur", "badge"):
+        tab.open(f"recherche/?q={word}")
+        hits = tab.results(f"q={word}".replace("é", "%C3%A9"))
+        assert not [h for h in hits if any(a in h for a in UNLISTED)], word
+
+
+def test_typing_searches_and_a_family_filter_narrows(tab: Tab) -> None:
+    tab.open("recherche/")
+    assert tab.page.inner_text("#search-status") == "Tapez un mot ou choisissez un filtre."
+    assert not [u for u in tab.requests if "/pagefind/" in u], "Pagefind loads only when needed"
+    tab.page.fill("#search-q", "semer")
+    found = tab.results("q=semer")
+    assert f"assertions/{LISTED_SEMER[0]}/" in found
+    assert tab.page.url.endswith("recherche/?q=semer"), "the address says what is searched"
+    tab.page.fill("#search-q", "")
+    tab.page.select_option("#search-family", "savoir-etre")
+    found = tab.results("family=savoir-etre")
+    etre = {slug for slug, badge in BADGES.items() if badge["family"] == "savoir-etre"}
+    assert sorted(found) == sorted(_pages_of_badges(etre))
+    assert tab.page.url.endswith("recherche/?family=savoir-etre")
+
+
+def test_a_rome_code_filter_finds_its_badges_and_listed_awards(tab: Tab) -> None:
+    tab.open("recherche/?code=A1414")
+    assert tab.page.input_value("#search-code") == "A1414"
+    found = tab.results("code=A1414")
+    coded = {s for s, b in BADGES.items() if any(a.get("code") == "A1414" for a in b.get("alignments", []))}
+    assert sorted(found) == sorted(_pages_of_badges(coded))
+    tab.open("recherche/?code=A1414&kind=badge")
+    assert sorted(tab.results("kind=badge&code=A1414")) == sorted(f"badges/{s}/" for s in coded)
+
+
+def test_english_search_page(tab: Tab) -> None:
+    tab.open("en/recherche/?q=sow")
+    found = tab.results("q=sow")
+    assert f"en/assertions/{LISTED_SEMER[0]}/" in found and f"en/badges/{SEMER}/" in found
+    assert all(link.startswith("en/") for link in found)
+    assert tab.page.evaluate("document.documentElement.lang") == "en"
+    assert re.fullmatch(r"\d+ results\.", tab.page.inner_text("#search-status"))
+    assert "Awarded badge" in tab.page.inner_text("#search-list")
+    assert tab.page.inner_text("label[for=search-family]") == "Skill family"
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"], ids=["fr", "en"])
+def test_header_form_submits_to_the_search_page(browser: Any, served: Served, prefix: str) -> None:
+    with _tab(browser, served.base, viewport=NARROW) as tab:
+        tab.open(prefix + f"badges/{SEMER}/")
+        tab.page.fill("#top-search-q", "semis")
+        with tab.page.expect_navigation():
+            tab.page.press("#top-search-q", "Enter")
+        assert tab.page.url == served.base + prefix + "recherche/?q=semis"
+        assert tab.page.input_value("#search-q") == "semis", "the query is prefilled"
+        assert tab.page.locator("#top-search-q").count() == 0, "no second search field on the search page"
+        assert f"{prefix}assertions/{LISTED_SEMER[0]}/" in tab.results("q=semis")
+
+
+def test_without_javascript_the_page_says_to_browse_the_catalogue(browser: Any, served: Served) -> None:
+    with _tab(browser, served.base, java_script_enabled=False) as tab:
+        tab.open("recherche/?q=semis")
+        notice = tab.page.locator("main .notice:visible")
+        assert notice.count() == 1 and "JavaScript" in notice.inner_text()
+        link = notice.get_by_role("link", name="parcourir tous les badges")
+        assert link.get_attribute("href") == "../badges/"
+        assert not [u for u in tab.requests if "/pagefind/" in u or u.endswith(".js")]
+
+
+@pytest.mark.parametrize(
+    ("path", "address"),
+    [
+        ("recherche/?q=semis", "q=semis"),
+        ("en/recherche/?q=sow&family=savoir-faire", "q=sow&family=savoir-faire"),
+    ],
+    ids=["fr", "en"],
+)
+def test_no_wcag_violations_with_results_shown(browser: Any, served: Served, path: str, address: str) -> None:
+    lang = "en" if path.startswith("en/") else "fr"
+    with _tab(browser, served.base) as tab:
+        tab.open(path)
+        assert tab.results(address)
+        page = tab.page
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{lang}-search-results-1280.png"), full_page=True)
+        violations = run_axe(page)
+        assert not violations, f"axe-core, {path} at 1280 px:\n{describe_violations(violations)}"
+        page.set_viewport_size(NARROW)
+        page.screenshot(path=str(SCREENSHOTS / f"{lang}-search-results-320.png"), full_page=True)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= NARROW["width"], "scrolls sideways"
+        violations = run_axe(page)
+        assert not violations, f"axe-core, {path} at 320 px:\n{describe_violations(violations)}"
