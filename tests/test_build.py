@@ -251,3 +251,25 @@ def test_committed_ledger_is_complete(content: Path, tmp_path: Path) -> None:
     shutil.copytree(content, copy)
     assert main(["build", "--content", str(copy), "--out", str(tmp_path / "site")]) == 0
     assert (copy / "published.txt").read_bytes() == (content / "published.txt").read_bytes()
+
+
+def test_video_evidence_plays_here_with_its_captions(tmp_path: Path) -> None:
+    """A video published with the site uses the browser's player, with its .vtt captions."""
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    (content / "media/geste-semis.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    award = next(content.glob("awards/*/fib3wiaxgkdopbsxl7nt.yaml"))
+    award.write_text(
+        award.read_text("utf-8").replace(
+            "evidence:\n",
+            "evidence:\n  - kind: video\n    name: Le geste du semis\n    file: geste-semis.mp4\n"
+            "    transcript: podcast-travailler-ensemble-transcription.vtt\n",
+            1,
+        ),
+        "utf-8",
+    )
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(out), "--base-url", BASE]) == 0
+    page = (out / "assertions/fib3wiaxgkdopbsxl7nt/index.html").read_text("utf-8")
+    assert '<video controls preload="none" src="../../media/geste-semis.mp4">' in page
+    assert '<track kind="captions" src="../../media/podcast-travailler-ensemble-transcription.vtt"' in page
