@@ -21,7 +21,7 @@ import getpass
 import io
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -115,6 +115,8 @@ class Draft:
     narrative: str | None = None
     evidence: tuple[EvidenceItem, ...] = ()
     listed: bool = False
+    #: Never published: written to the private folder with `restricted: true` (--restricted).
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,26 @@ def register(commands: Any) -> None:
         help=text["evidence"](lang),
     )
     parser.add_argument("--listed", action="store_true", default=None, help=text["listed"](lang))
+    parser.add_argument(
+        "--restricted",
+        action="store_true",
+        default=None,
+        help=Words(
+            "badge restreint : jamais publié, remis seulement à la personne, signé ; le fichier est écrit "
+            "dans le dossier privé (private/awards/<année>/), jamais dans content/",
+            "restricted badge: never published, handed to the person only, signed; the file is written to "
+            "the private folder (private/awards/<year>/), never to content/",
+        )(lang),
+    )
+    parser.add_argument(
+        "--private",
+        type=Path,
+        metavar="DOSSIER" if fr else "DIR",
+        help=Words(
+            "dossier privé des badges restreints (par défaut private/ à côté du dossier du contenu)",
+            "private folder of restricted badges (default private/ beside the content folder)",
+        )(lang),
+    )
     parser.add_argument("--csv", type=Path, metavar="FICHIER" if fr else "FILE", help=text["csv"](lang))
     add_content_and_lang(parser, lang)
     parser.set_defaults(run=run)
@@ -243,6 +265,7 @@ def run(args: argparse.Namespace) -> int:
                 ("--narrative", args.narrative),
                 ("--evidence", args.evidence),
                 ("--listed", args.listed),
+                ("--restricted", args.restricted),
             )
             if value
         ]
@@ -264,12 +287,15 @@ def run(args: argparse.Namespace) -> int:
 # --- checking each value ------------------------------------------------------------------------
 
 
-def check_badge(value: str, site: Site) -> str:
-    """The slug of an existing badge (a file badges/<slug>.yaml)."""
+def check_badge(value: str, site: Site, private: Path | None = None) -> str:
+    """The slug of an existing badge (a file badges/<slug>.yaml; or of the private folder's badges/
+    for a restricted award, when `private` is given)."""
     slug = value.strip()
     if slug.endswith(".yaml"):
         slug = Path(slug).stem
     known = slugs_in(site.root / "badges")
+    if private is not None:
+        known = sorted({*known, *slugs_in(private / "badges")})
     if not slug:
         raise BadInput(
             Problem(
@@ -479,6 +505,14 @@ def award_yaml(draft: Draft, award_id: str, identity: str, salt: str) -> tuple[s
                 entry["file"] = item.file
                 lines.append(f"    file: {yaml_quote(item.file)}")
             data["evidence"].append(entry)
+    if draft.restricted:
+        data["restricted"] = True
+        lines += [
+            "# Badge restreint : jamais publié, remis seulement à la personne, signé.",
+            "# Ce fichier reste dans le dossier privé : jamais dans content/, jamais dans le dépôt public.",
+            "restricted: true",
+        ]
+        return "\n".join(lines) + "\n", data
     data["listed"] = draft.listed
     lines += [
         "# true seulement si la personne accepte d'apparaître dans la liste publique du registre.",
@@ -545,6 +579,8 @@ def write_all(prepared: list[Prepared]) -> None:
 def badge_name(site: Site, slug: str, lang: str) -> str:
     """The badge's name as the coordinator knows it (its slug when the file is unreadable)."""
     data = yaml_data(site.root / "badges" / f"{slug}.yaml")
+    if data is None:  # a restricted badge, in the private folder beside the content
+        data = yaml_data(site.root.parent / "private" / "badges" / f"{slug}.yaml")
     name = data.get("name") if isinstance(data, dict) else None
     if isinstance(name, dict):
         name = name.get("en") if lang == "en" and isinstance(name.get("en"), str) else name.get("fr")
@@ -578,6 +614,20 @@ def _run_one(args: argparse.Namespace, site: Site) -> int:
     lang: str = args.lang
     problems: list[Problem] = []
     badge: str | None = None
+    restricted = bool(args.restricted)
+    private = args.private if args.private is not None else site.root.parent / "private"
+    if restricted and args.listed:
+        problems.append(
+            Problem(
+                Words(
+                    "--listed et --restricted ne vont pas ensemble : un badge restreint n'est jamais publié.",
+                    "--listed and --restricted do not go together: a restricted badge is never published.",
+                ),
+                Words("retirez l'une des deux options.", "remove one of the two options."),
+            )
+        )
+    # A restricted award's file, and its evidence files, are in the private folder.
+    target = replace(site, root=private) if restricted else site
     if args.badge is None:
         known = slugs_in(site.root / "badges")
         example = known[0] if known else "nom-du-badge"
@@ -594,7 +644,11 @@ def _run_one(args: argparse.Namespace, site: Site) -> int:
             )
         )
     else:
-        badge = attempt(problems, Words("--badge", "--badge"), lambda: check_badge(args.badge, site))
+        badge = attempt(
+            problems,
+            Words("--badge", "--badge"),
+            lambda: check_badge(args.badge, site, private if restricted else None),
+        )
     issued_on: date | None = site.today
     if args.issued_on is not None:
         issued_on = attempt(
@@ -605,7 +659,7 @@ def _run_one(args: argparse.Namespace, site: Site) -> int:
         narrative = attempt(
             problems, Words("--narrative", "--narrative"), lambda: check_narrative(args.narrative)
         )
-    evidence = _evidence_items(problems, Words("--evidence", "--evidence"), args.evidence, site)
+    evidence = _evidence_items(problems, Words("--evidence", "--evidence"), args.evidence, target)
     email = None
     if args.email is not None:
         email = attempt(problems, Words("--email", "--email"), lambda: check_email(args.email))
@@ -614,12 +668,15 @@ def _run_one(args: argparse.Namespace, site: Site) -> int:
     assert badge is not None and issued_on is not None
     if email is None:
         email = ask_email(lang)
-    draft = Draft(badge, issued_on, narrative, tuple(evidence), bool(args.listed))
-    award = prepare(draft, email, site, used_award_ids(site.root), held_awards(site))
+    draft = Draft(badge, issued_on, narrative, tuple(evidence), bool(args.listed), restricted)
+    used = used_award_ids(site.root) | used_award_ids(private)
+    award = prepare(draft, email, target, used, held_awards(site) + held_awards(replace(site, root=private)))
     write_all([award])
     url = f"{site.base_url}assertions/{award.id}.json"
     name = _quoted(badge_name(site, badge, lang), lang)
-    if lang == "fr":
+    if restricted:
+        _say_restricted(name, award, lang)
+    elif lang == "fr":
         print(f"Badge {name} attribué : {display_path(award.path)}")
         print(f"Adresse de vérification : {url}")
         print(
@@ -632,6 +689,23 @@ def _run_one(args: argparse.Namespace, site: Site) -> int:
     for line in _already_lines(award, lang):
         print(line, file=sys.stderr)
     return 0
+
+
+def _say_restricted(name: str, award: Prepared, lang: str) -> None:
+    if lang == "fr":
+        print(f"Badge restreint {name} attribué : {display_path(award.path)}")
+        print(
+            "Il n'est jamais publié. Lancez « badgegen build » avec la clé de signature : le badge signé sera "
+            f"écrit dans delivery/{award.id}/, à remettre à la personne seulement."
+        )
+        print("Ce fichier reste dans le dossier privé : ne l'enregistrez jamais dans le dépôt public.")
+    else:
+        print(f"Restricted badge {name} awarded: {display_path(award.path)}")
+        print(
+            "It is never published. Run 'badgegen build' with the signing key: the signed badge is written to "
+            f"delivery/{award.id}/, to hand to the person only."
+        )
+        print("This file stays in the private folder: never commit it to the public repository.")
 
 
 def ask_email(lang: str) -> str:

@@ -1,4 +1,4 @@
-"""Stage 4: bake an assertion into a badge image (Open Badges 2.0 baking spec).
+"""Stage 4: bake an assertion into a badge image (Open Badges 2.0 and 3.0 baking specs).
 
 PNG: one uncompressed `iTXt` chunk with keyword `openbadges`, holding the
 assertion JSON, placed right after `IHDR`; any earlier `openbadges` chunk
@@ -11,6 +11,12 @@ root, with the JSON in a CDATA section. JSON text never contains `]]>` outside
 strings, and inside strings it is written `]]\\u003e`, which is the same JSON
 value, so the CDATA section cannot be closed early by content (likewise for the
 two characters XML forbids that JSON does not escape, U+FFFE and U+FFFF).
+
+Open Badges 3.0 bakes the signed credential the same way under other names: the
+PNG keyword `openbadgecredential` (`bake_png(..., keyword=CREDENTIAL_KEYWORD)`),
+and in SVG an `<openbadges:credential>` element, without `verify` attribute for
+an embedded proof, in the namespace `https://purl.imsglobal.org/ob/v3p0`
+(`bake_svg_credential`).
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import zlib
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadges"
+CREDENTIAL_KEYWORD = b"openbadgecredential"  # Open Badges 3.0
 _TEXT_CHUNKS = {b"iTXt", b"tEXt", b"zTXt"}
 OB_NAMESPACE = "http://openbadges.org"
+OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 
 
 class BakeError(ValueError):
@@ -60,29 +68,29 @@ def _chunk_bytes(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
 
-def _is_openbadges(kind: bytes, data: bytes) -> bool:
-    return kind in _TEXT_CHUNKS and data.split(b"\x00", 1)[0] == KEYWORD
+def _is_openbadges(kind: bytes, data: bytes, keyword: bytes = KEYWORD) -> bool:
+    return kind in _TEXT_CHUNKS and data.split(b"\x00", 1)[0] == keyword
 
 
-def _itxt(text: str) -> bytes:
+def _itxt(text: str, keyword: bytes = KEYWORD) -> bytes:
     # keyword, NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL
-    return KEYWORD + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")
+    return keyword + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")
 
 
-def bake_png(png: bytes, assertion_json: str) -> bytes:
-    """`png` with exactly one `openbadges` iTXt chunk holding `assertion_json`."""
-    chunks = [c for c in _chunks(png) if not _is_openbadges(*c)]
-    out = [PNG_SIGNATURE, _chunk_bytes(*chunks[0]), _chunk_bytes(b"iTXt", _itxt(assertion_json))]
+def bake_png(png: bytes, assertion_json: str, keyword: bytes = KEYWORD) -> bytes:
+    """`png` with exactly one `keyword` iTXt chunk (`openbadges`, or OB 3.0's `openbadgecredential`)."""
+    chunks = [c for c in _chunks(png) if not _is_openbadges(*c, keyword)]
+    out = [PNG_SIGNATURE, _chunk_bytes(*chunks[0]), _chunk_bytes(b"iTXt", _itxt(assertion_json, keyword))]
     out.extend(_chunk_bytes(kind, data) for kind, data in chunks[1:])
     return b"".join(out)
 
 
-def unbake_png(png: bytes) -> str | None:
-    """The text of the `openbadges` chunk, or None when the PNG is not baked."""
+def unbake_png(png: bytes, keyword: bytes = KEYWORD) -> str | None:
+    """The text of the first `keyword` chunk, or None when the PNG is not baked."""
     for kind, data in _chunks(png):
-        if not _is_openbadges(kind, data):
+        if not _is_openbadges(kind, data, keyword):
             continue
-        rest = data[len(KEYWORD) + 1 :]
+        rest = data[len(keyword) + 1 :]
         if kind == b"tEXt":
             return rest.decode("latin-1")
         if kind == b"zTXt":
@@ -131,6 +139,40 @@ def unbake_svg(svg: str) -> str | None:
         return None
     cdata = _CDATA_RE.search(match.group(0))
     return cdata.group(1) if cdata else None
+
+
+_CREDENTIAL_RE = re.compile(
+    r"\s*<openbadges:(?:credential|assertion)\b(?:[^>]*/>|.*?</openbadges:(?:credential|assertion)>)",
+    re.DOTALL,
+)
+_NAMESPACE_ATTR_RE = re.compile(r"""\s+xmlns:openbadges\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def bake_svg_credential(svg: str, credential_json: str) -> str:
+    """`svg` with one `<openbadges:credential>` (OB 3.0) holding the signed credential.
+
+    Any earlier baked element (OB 2.0 or 3.0) is dropped and the `openbadges` prefix is
+    bound to the OB 3.0 namespace, so the result holds exactly one credential.
+    """
+    svg = _CREDENTIAL_RE.sub("", svg)
+    match = _ROOT_RE.search(svg)
+    if match is None:
+        raise BakeError("no <svg> root element")
+    if match.group(0).endswith("/>"):
+        raise BakeError("empty <svg/> element")
+    root = _NAMESPACE_ATTR_RE.sub("", match.group(0))
+    root = root[:-1].rstrip() + f' xmlns:openbadges="{OB3_NAMESPACE}">'
+    element = f"<openbadges:credential><![CDATA[{cdata_safe(credential_json)}]]></openbadges:credential>"
+    return svg[: match.start()] + root + element + svg[match.end() :]
+
+
+def unbake_svg_credential(svg: str) -> str | None:
+    """The JSON held by the first `<openbadges:credential>` element, or None."""
+    match = re.search(r"<openbadges:credential\b[^>]*>(.*?)</openbadges:credential>", svg, re.DOTALL)
+    if match is None:
+        return None
+    cdata = _CDATA_RE.search(match.group(1))
+    return cdata.group(1) if cdata else match.group(1).strip() or None
 
 
 def _attr(value: str) -> str:

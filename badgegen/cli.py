@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from badgegen import ledger, privacy
+from badgegen import ledger, privacy, restricted
 from badgegen.annotations import report_failure, report_success
 from badgegen.award_cmd import register as register_award
 from badgegen.errors import BadgegenError, ContentError
+from badgegen.ob3.keys import register as register_keys
 from badgegen.pipeline import BuildConfig, BuildReport, build, check
 from badgegen.revoke_cmd import register as register_revoke
 from badgegen.scaffold import register as register_new
@@ -40,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(run=run)
         if name == "serve":
             command.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        if name == "build":
+            command.add_argument(
+                "--delivery",
+                type=Path,
+                help="where the signed credentials of restricted awards are written, one folder per award, "
+                "to hand to their earners (default delivery/ beside the content folder; never published)",
+            )
     for register in _EXTRA_COMMANDS:
         register(commands)
     return parser
@@ -52,6 +60,7 @@ _EXTRA_COMMANDS: list[Callable[[Any], None]] = [
     register_award,
     register_revoke,
     register_new,
+    register_keys,
 ]
 
 
@@ -71,6 +80,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         "--content", type=Path, default=Path("content"), help="content folder (default content/)"
     )
     parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default site/)")
+    parser.add_argument(
+        "--private",
+        type=Path,
+        help="private folder of restricted badges and awards, never published "
+        "(default private/ beside the content folder)",
+    )
     parser.add_argument("--base-url", help="public address of the site, overriding registry.yaml")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument(
@@ -115,13 +130,20 @@ def _config(args: argparse.Namespace, base_url: str | None = None, *, preview: b
         base_url=base_url or args.base_url,
         strict=args.strict,
         update_ledger=not (preview or getattr(args, "frozen_ledger", False)),  # a preview publishes nothing
+        private=args.private,
+        delivery=getattr(args, "delivery", None),
+        deliver=args.run is _run_build,  # only `build` signs and delivers restricted awards
     )
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    report = check(_config(args))
+    config = _config(args)
+    report = check(config)
     _print_warnings(report.warnings, args.lang)
     print(_validated_line(report, args.lang))
+    private_line = restricted.counts_line(report.restricted, config.private_folder, args.lang)
+    if private_line is not None:
+        print(private_line)
     if args.format == "github":
         report_success([_validated_line(report, args.lang)], report.warnings, args.lang)
     return 0
@@ -132,8 +154,12 @@ def _run_build(args: argparse.Namespace) -> int:
     report = build(config)
     _print_warnings(report.warnings, args.lang)
     print(_built_line(report, config.out, args.lang), flush=True)
+    print(_ob3_line(report, args.lang), flush=True)
     if config.update_ledger:
         print(ledger.summary(report.ledger_added, config.content, args.lang), flush=True)
+    if report.delivery is not None:
+        for line in restricted.summary(report.delivery, args.lang):
+            print(line, flush=True)
     if args.format == "github":
         result = [_built_line(report, config.out, args.lang), _validated_line(report, args.lang)]
         report_success(result, report.warnings, args.lang)
@@ -145,6 +171,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     report = build(config)
     _print_warnings(report.warnings, args.lang)
     print(_built_line(report, config.out, args.lang), flush=True)
+    print(_ob3_line(report, args.lang), flush=True)
     serve_forever(config.out, args.port, args.lang)
     return 0
 
@@ -175,6 +202,18 @@ def _validated_line(report: BuildReport, lang: str) -> str:
         ]
         head = "Content is valid: "
     return head + ", ".join(_count(n, *w) for n, w in zip(numbers, words, strict=True)) + "."
+
+
+def _ob3_line(report: BuildReport, lang: str) -> str:
+    """Whether Open Badges 3.0 credentials were signed (a missing key is not an error)."""
+    if report.signing is None:
+        if lang == "fr":
+            return "OB 3.0 : pas de clé de signature, les justificatifs signés ne sont pas produits"
+        return "OB 3.0: no signing key, the signed credentials are not produced"
+    count, key, seconds = report.signed, report.signing.id, report.signing_seconds
+    if lang == "fr":
+        return f"OB 3.0 : {count} documents signés avec la clé « {key} », en {seconds:.2f} s."
+    return f"OB 3.0: {count} documents signed with the key '{key}', in {seconds:.2f} s."
 
 
 def _built_line(report: BuildReport, out: Path, lang: str) -> str:

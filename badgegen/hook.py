@@ -21,8 +21,9 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from badgegen.errors import BadgegenError, ContentError
-from badgegen.privacy import SPREADSHEET_SUFFIXES, check_file, public_addresses_in, worth_reading
+from badgegen.errors import BadgegenError, ContentError, make_error
+from badgegen.privacy import SPREADSHEET_SUFFIXES, check_file, public_addresses_in
+from badgegen.yamlsafe import YamlProblem, decode_utf8, parse_yaml
 
 HOOK_MARKER = "# badgegen pre-commit hook"
 
@@ -128,7 +129,8 @@ def staged_errors(content: Path) -> list[ContentError]:
     for name in names:
         inside = name[len(prefix) + 1 :] if name.startswith(prefix + "/") else None
         spreadsheet = PurePosixPath(name).suffix.lower() in SPREADSHEET_SUFFIXES
-        if spreadsheet or (inside is not None and worth_reading(inside)):
+        # Every file of the content folder: any of them may hold a private key (check_file).
+        if spreadsheet or inside is not None:
             wanted[name] = inside
     if not wanted:
         return []
@@ -147,7 +149,36 @@ def staged_errors(content: Path) -> list[ContentError]:
         data = blobs.get(name)
         if data is not None:
             errors += check_file(name, inside, data, public)
+            errors += restricted_errors(name, inside, data, prefix)
     return errors
+
+
+def restricted_errors(shown: str, inside: str | None, data: bytes, prefix: str) -> list[ContentError]:
+    """A restricted badge or award (`restricted: true`) staged in the content folder: refused
+    before it enters the repository's history, where it would stay even once deleted."""
+    kind = (inside or "").split("/", 1)[0]
+    if kind not in ("badges", "awards") or not shown.endswith(".yaml"):
+        return []
+    try:
+        document = parse_yaml(decode_utf8(data))
+    except YamlProblem:
+        return []  # validate reports it
+    if not isinstance(document.data, dict) or document.data.get("restricted") is not True:
+        return []
+    what_fr = "cette attribution est restreinte (restricted: true), jamais publiée"
+    if kind == "badges":
+        what_fr = "ce badge est restreint (restricted: true), jamais publié"
+    return [
+        make_error(
+            shown,
+            document.position_of(("restricted",)),
+            "restricted-in-public",
+            "restricted",
+            what_fr=what_fr,
+            what_en=f"this {'badge' if kind == 'badges' else 'award'} is restricted (restricted: true), never published",
+            target="private/" + (inside or ""),
+        )
+    ]
 
 
 def _content_prefix(content: Path, top: Path) -> str:

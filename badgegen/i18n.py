@@ -362,6 +362,12 @@ UI: dict[str, tuple[str, str]] = {
         "Note: this comparison only holds for the picture. The badge itself is not verified here.",
     ),
     "award.json": ("Données du badge (JSON)", "Badge data (JSON)"),
+    "award.ob3": (
+        "Justificatif signé Open Badges 3.0, que la personne garde et qui se vérifie sans ce site :",
+        "Signed Open Badges 3.0 credential, which the person keeps and which verifies without this site:",
+    ),
+    "award.ob3.json": ("justificatif signé (JSON)", "signed credential (JSON)"),
+    "award.ob3.image": ("image avec le justificatif signé", "picture holding the signed credential"),
     "award.image": ("Image du badge à télécharger", "Download the badge picture"),
     "award.image.revoked": (
         "L'image de ce badge n'est plus proposée, car il a été retiré.",

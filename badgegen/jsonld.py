@@ -6,6 +6,13 @@ Every `id` is the absolute URL the document is published at: a verifier fetches
 that URL and must get the same document back (HostedBadge verification).
 
 Texts are published in French (`@language: fr`), the registry's first language.
+
+When the build signs Open Badges 3.0 credentials (`registry.signed`), each OB 2.0
+document names its OB 3.0 counterpart in `related` (`{id, version: "Open Badges
+v3p0"}`, as the OB 3.0 implementation guide suggests; without `type`, which the
+1EdTech validator would check against the OB 2.0 class): the assertion its signed
+credential, the badge class its Achievement, the issuer its OB 3.0 Profile (whose id
+is its DID; the validator refuses a DID there).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from badgegen.model import Award, BadgeClass, Endorsement, Evidence, Issuer, Reg
 from badgegen.timeutil import iso
 
 CONTEXT = "https://w3id.org/openbadges/v2"
+OB3_VERSION = "Open Badges v3p0"
 LANGUAGE = "fr"
 _GENRES = {
     "photo": "Photo",
@@ -63,6 +71,8 @@ def issuer_document(registry: Registry, issuer: Issuer) -> Document:
     endorsements = _endorsement_ids(registry, "issuer", issuer.slug)
     if endorsements:
         doc["endorsement"] = endorsements
+    if registry.signed:  # its OB 3.0 Profile, whose id is the DID (the validator accepts no DID here)
+        doc["related"] = [{"id": base + urls.issuer_profile(issuer), "version": OB3_VERSION}]
     doc["@language"] = LANGUAGE
     return doc
 
@@ -101,11 +111,14 @@ def badge_document(registry: Registry, badge: BadgeClass, lang: str = LANGUAGE) 
     if endorsements:
         doc["endorsement"] = endorsements
     others = [other for other in [LANGUAGE, *badge_translations(badge)] if other != lang]
-    if others:
-        doc["related"] = [
-            {"type": "BadgeClass", "id": base + urls.badge_json_in(badge, other), "@language": other}
-            for other in others
-        ]
+    related: list[Document] = [
+        {"type": "BadgeClass", "id": base + urls.badge_json_in(badge, other), "@language": other}
+        for other in others
+    ]
+    if registry.signed:
+        related.append({"id": base + urls.achievement_json(badge), "version": OB3_VERSION})
+    if related:
+        doc["related"] = related
     doc["@language"] = lang
     return doc
 
@@ -149,6 +162,8 @@ def assertion_document(registry: Registry, award: Award) -> Document:
     endorsements = _endorsement_ids(registry, "award", award.id)
     if endorsements:
         doc["endorsement"] = endorsements
+    if registry.signed:
+        doc["related"] = [{"id": base + urls.credential_json(award), "version": OB3_VERSION}]
     doc["@language"] = LANGUAGE
     return doc
 

@@ -11,9 +11,15 @@ classes and their translations, assertions, endorsements), every image (issuer
 logos, badge images, baked PNG and SVG), every object page in every language
 (`badges/<slug>/`, `issuers/<slug>/`, `assertions/<id>/`, `en/…`), every
 portfolio page and its printable version (`personnes/<slug>/`, `…/imprimer/`), and
-every media file. Not listed: the home, catalogue and issuers pages, `404.html`,
+every media file; and, once a build signed them, the Open Badges 3.0 files (signed
+credentials and their baked images, achievements, DID documents, profiles, status
+lists, endorsement credentials). Not listed: the home, catalogue and issuers pages, `404.html`,
 `sitemap.xml`, `robots.txt` and `static/`, which exist as long as the site does
 (and whose assets may be renamed freely).
+
+OB 3.0 files exist only when the build signs (a private key was given): a build
+without the key cannot produce them, so it does not check their lines either, and
+says that OB 3.0 was skipped.
 
 `badgegen build` adds the new paths once the site is written (atomically, with
 deterministic bytes); `badgegen validate`, `serve` and `build --frozen-ledger`
@@ -59,13 +65,29 @@ HEADER = """\
 
 #: What owns a published path: (kind, id). The kinds below have a fix each.
 _OWNERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("award", re.compile(r"^(?:[a-z]{2}/)?assertions/([^/.]+)(?:\.(?:json|png|svg)|/)$")),
-    ("badge", re.compile(r"^(?:[a-z]{2}/)?badges/([^/.]+)(?:\.(?:json|png|svg)|/)$")),
-    ("issuer", re.compile(r"^(?:[a-z]{2}/)?issuers/([^/.]+)(?:\.(?:json|png|svg)|/|/revocations\.json)$")),
-    ("endorsement", re.compile(r"^endorsements/([^/.]+)\.json$")),
+    ("award", re.compile(r"^(?:[a-z]{2}/)?assertions/([^/.]+)(?:(?:\.credential)?\.(?:json|png|svg)|/)$")),
+    ("badge", re.compile(r"^(?:[a-z]{2}/)?badges/([^/.]+)(?:\.(?:json|png|svg)|\.achievement\.json|/)$")),
+    (
+        "issuer",
+        re.compile(
+            r"^(?:[a-z]{2}/)?issuers/([^/.]+)"
+            r"(?:\.(?:json|png|svg)|/|/revocations\.json|/did\.json|/profile\.json|/status/revocation\.json)$"
+        ),
+    ),
+    ("endorsement", re.compile(r"^endorsements/([^/.]+)(?:\.credential)?\.json$")),
     ("media", re.compile(r"^media/([^/]+)$")),
     ("earner", re.compile(r"^(?:[a-z]{2}/)?personnes/([^/.]+)/(?:imprimer/)?$")),
 )
+
+
+#: The paths only a build that signs publishes (Open Badges 3.0).
+_OB3_RE = re.compile(
+    r"\.credential\.(?:json|png|svg)$|\.achievement\.json$|^issuers/[^/]+/(?:did\.json|profile\.json|status/)"
+)
+
+
+def is_ob3(path: str) -> bool:
+    return _OB3_RE.search(path) is not None
 
 
 @dataclass(frozen=True)
@@ -123,6 +145,22 @@ def permanent_paths(registry: Registry) -> set[str]:
     for earner in registry.earners.values():
         paths |= {urls.earner_page(earner, lang) for lang in languages}
         paths |= {urls.earner_print_page(earner, lang) for lang in languages}
+    if registry.signed:
+        paths |= ob3_paths(registry)
+    return paths
+
+
+def ob3_paths(registry: Registry) -> set[str]:
+    """The Open Badges 3.0 files of a build that signs (`badgegen.ob3.publish`)."""
+    paths: set[str] = set()
+    for issuer in registry.issuers.values():
+        paths |= {urls.did_document(issuer), urls.issuer_profile(issuer), urls.status_list(issuer)}
+    paths |= {urls.endorsement_credential_json(e) for e in registry.endorsements.values()}
+    paths |= {urls.achievement_json(badge) for badge in registry.badges.values()}
+    for award in registry.awards.values():
+        paths |= {urls.credential_json(award), urls.credential_png(award)}
+        if award.badge.image.format == "svg":
+            paths.add(urls.credential_svg(award))
     return paths
 
 
@@ -147,6 +185,8 @@ def check(raw: RawContent, registry: Registry | None, base_url: str | None = Non
         return []
     if registry is not None:
         missing = ledger.paths - permanent_paths(registry)
+        if not registry.signed:  # without the key, OB 3.0 files cannot be built: not checked
+            missing = {path for path in missing if not is_ob3(path)}
         base = registry.site.base_url
     else:
         present = _present_owners(raw)
@@ -246,7 +286,10 @@ def _error(ledger: Ledger, base: str, kind: str, owner_id: str, paths: list[str]
     """One error per object, at the ledger line of its main address (its JSON document)."""
     # A portfolio has no JSON document: its page in the first language, then.
     in_first_language = [p for p in paths if not re.match(r"^[a-z]{2}/", p)] or paths
-    main = next((p for p in paths if p.endswith(".json") and p.count("/") == 1), in_first_language[0])
+    main = next(
+        (p for p in paths if p.endswith(".json") and p.count("/") == 1 and p.count(".") == 1),
+        in_first_language[0],
+    )
     what_fr, what_en, fix_fr, fix_en = (
         text.format(id=owner_id, ledger=display_path(ledger.file)) for text in _FIXES[kind]
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +41,8 @@ class RawDocument:
     display_path: str
     yaml: YamlDocument
     folder: str = ""
+    #: Read from the private folder (`--private`, restricted content), not from content/.
+    private: bool = False
 
     @property
     def data(self) -> Any:
@@ -97,6 +99,37 @@ def load_content(root: Path) -> RawContent:
     return content
 
 
+#: What the private folder may hold: restricted badge classes and awards (same layout as
+#: content/), and the media files of their evidence (never published).
+PRIVATE_KINDS: tuple[Kind, ...] = ("badge", "award")
+
+
+def load_private(root: Path) -> RawContent:
+    """Read the private folder (restricted badges and awards); a missing folder is an empty one.
+
+    Same layout, reading rules and messages as `load_content`, without registry.yaml.
+    Anything else found there (issuers/, endorsements/, earners/, a stray file) is
+    reported as misplaced: those are public by nature and belong to content/.
+    """
+    content = RawContent(root=root)
+    if not root.is_dir():
+        return content
+    allowed = {FOLDERS[kind] for kind in PRIVATE_KINDS} | {MEDIA_FOLDER}
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry.name in allowed:
+            continue
+        if entry.is_dir() or entry.suffix in (".yaml", ".yml"):
+            content.errors.append(_misplaced(entry, "private"))
+    for kind in PRIVATE_KINDS:
+        for path in _yaml_files(content, root / FOLDERS[kind], kind):
+            doc = _read(content, path, kind, path.stem)
+            if doc is not None:
+                content.documents.append(replace(doc, private=True))
+            else:
+                content.unreadable.add((kind, path.stem))
+    return content
+
+
 def _yaml_files(content: RawContent, folder: Path, kind: Kind) -> list[Path]:
     """The YAML files of `folder`, sorted; awards live one level down, in year folders."""
     if not folder.is_dir():
@@ -133,6 +166,13 @@ def _misplaced(entry: Path, why: str) -> ContentError:
         "award": (
             "rangez chaque attribution dans awards/<année>/, par exemple awards/2026/.",
             "store each award in awards/<year>/, for example awards/2026/.",
+        ),
+        "private": (
+            f"le dossier privé {entry.parent.name}/ ne contient que des badges et des attributions "
+            "restreints (badges/, awards/<année>/) et leurs preuves (media/) ; rangez ce qui est "
+            "public dans content/.",
+            f"the private folder {entry.parent.name}/ holds only restricted badges and awards "
+            "(badges/, awards/<year>/) and their evidence (media/); store what is public in content/.",
         ),
     }[why]
     return make_error(

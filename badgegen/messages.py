@@ -276,6 +276,19 @@ CATALOGUE: dict[str, Entry] = {
         "retirez-les avec la commande : badgegen strip-metadata {file}",
         "remove it with the command: badgegen strip-metadata {file}",
     ),
+    "private-key": Entry(
+        "une clé privée ({kind_fr}) est écrite ici : tout ce qui est dans le dépôt est publié et reste dans son historique.",
+        "a private key ({kind_en}) is written here: everything in the repository is published and stays in its history.",
+        "retirez-la, et tenez-la pour divulguée : créez une nouvelle clé (badgegen keys generate), remplacez le secret, et retirez l'ancienne clé publique de signing_keys dans registry.yaml (voir docs/ob3.md).",
+        "remove it, and treat it as leaked: make a new key (badgegen keys generate), replace the secret, and remove the old public key from signing_keys in registry.yaml (see docs/ob3.md).",
+    ),
+    # --- Open Badges 3.0 signing keys (registry.yaml `signing_keys`) ---------------------
+    "duplicate-key-id": Entry(
+        "le nom de clé « {value} » est déjà utilisé par une autre clé de signing_keys.",
+        "the key name '{value}' is already used by another key of signing_keys.",
+        "donnez à chaque clé un nom différent (par exemple key-2026, key-2027) : il fait partie de son adresse.",
+        "give every key a different name (for example key-2026, key-2027): it is part of its address.",
+    ),
     # --- portfolios (content/earners/) -------------------------------------------------
     "earner-award-unlisted": Entry(
         "l'attribution « {value} » n'est pas listée (il manque listed: true) : un portfolio est public, il ne montre que des attributions listées.",
@@ -288,6 +301,37 @@ CATALOGUE: dict[str, Entry] = {
         "the award '{value}' is already in the portfolio {other}: an award belongs to one person only.",
         "vérifiez l'identifiant, et gardez l'attribution dans le seul portfolio de la personne qui l'a reçue.",
         "check the id, and keep the award only in the portfolio of the person who received it.",
+    ),
+    # --- restricted badges (restricted: true, in the private folder) ---------------------
+    "restricted-in-public": Entry(
+        "{what_fr} : ce fichier ne doit pas être dans le dossier public.",
+        "{what_en}: this file must not be in the public folder.",
+        "déplacez ce fichier dans le dossier privé ({target}) : il ne doit jamais être dans le dépôt public. S'il a déjà été enregistré dans git (commit), l'historique du dépôt le garde : prévenez l'administrateur du dépôt.",
+        "move this file to the private folder ({target}): it must never be in the public repository. If it was already committed to git, the repository's history keeps it: warn the repository's administrator.",
+    ),
+    "private-not-restricted": Entry(
+        "ce fichier est dans le dossier privé, mais il ne dit pas « restricted: true ».",
+        "this file is in the private folder, but it does not say 'restricted: true'.",
+        "ajoutez la ligne « restricted: true » (ainsi, s'il est un jour copié dans le dossier public, la construction le refusera) ; s'il doit être publié, rangez-le plutôt dans {target}.",
+        "add the line 'restricted: true' (so that the build refuses it if it is ever copied to the public folder); if it is meant to be published, store it in {target} instead.",
+    ),
+    "restricted-reference": Entry(
+        "{what_fr} : un fichier public ne peut pas y renvoyer.",
+        "{what_en}: a public file cannot refer to it.",
+        "retirez cette ligne. Si elle a déjà été enregistrée dans git (commit), l'historique du dépôt garde cet identifiant : prévenez l'administrateur du dépôt.",
+        "remove this line. If it was already committed to git, the repository's history keeps this id: warn the repository's administrator.",
+    ),
+    "restricted-listed": Entry(
+        "une attribution restreinte n'est jamais publiée : « listed: true » n'a pas de sens ici.",
+        "a restricted award is never published: 'listed: true' makes no sense here.",
+        "retirez la ligne « listed: true ». Si la personne veut que son badge soit public, ce n'est pas une attribution restreinte : rangez-la dans content/awards/ sans « restricted: true ».",
+        "remove the line 'listed: true'. If the person wants their badge to be public, it is not a restricted award: store it in content/awards/ without 'restricted: true'.",
+    ),
+    "duplicate-badge": Entry(
+        "le badge « {value} » existe aussi dans {other} : un badge est soit public (content/), soit restreint (dossier privé), pas les deux.",
+        "the badge '{value}' also exists in {other}: a badge is either public (content/) or restricted (private folder), not both.",
+        "gardez un seul des deux fichiers ; un badge restreint prend un autre nom de fichier.",
+        "keep only one of the two files; a restricted badge takes another file name.",
     ),
 }
 

@@ -52,6 +52,15 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class PublicKey:
+    """A key of registry.yaml's `signing_keys`: the registry's keys sign every OB 3.0 credential."""
+
+    id: str  # the key's name: its verification method is <issuer DID>#<id>
+    public_key: str  # Multikey publicKeyMultibase (z6Mk…)
+    retired: bool = False  # listed, so what it signed still verifies; never signs again
+
+
+@dataclass(frozen=True)
 class Site:
     """registry.yaml: the registry as a whole."""
 
@@ -66,6 +75,8 @@ class Site:
     #: registry.yaml's custom `domain`, when this build is for it (GitHub Pages' CNAME file);
     #: None for a preview at another address.
     cname: str | None = None
+    #: registry.yaml's `signing_keys`: the public keys of Open Badges 3.0 signatures (rotation keeps old ones).
+    signing_keys: tuple[PublicKey, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,8 @@ class BadgeClass:
     tags: tuple[str, ...]  # BadgeClass.tags
     alignments: tuple[Alignment, ...]  # BadgeClass.alignment
     validity_months: int | None
+    #: Never published: lives in the private folder; its awards are only signed and delivered.
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +166,8 @@ class Award:
     evidence: tuple[Evidence, ...]  # Assertion.evidence
     revoked: Revocation | None  # Assertion.revoked / revocationReason
     listed: bool  # shown in public listings only with the earner's consent
+    #: Never published (its own `restricted: true`, or its badge's): only signed and delivered.
+    restricted: bool = False
 
     def status(self, now: datetime) -> Status:
         """Valid, expired or revoked at `now` (the build time)."""
@@ -202,6 +217,22 @@ class Earner:
 
 
 @dataclass(frozen=True)
+class Restricted:
+    """What the private folder holds: restricted badge classes and awards, never published.
+
+    Kept apart from `Registry` on purpose: every page, JSON document, image, listing,
+    search entry, sitemap line and ledger path is made from the `Registry`, so nothing
+    here can reach the site by accident. The build reads it only to sign each award as
+    an Open Badges 3.0 credential delivered to its earner (`badgegen.restricted`).
+    `awards` holds every restricted award: those of restricted badges (in `badges`) and
+    restricted awards of public badges (of `Registry.badges`).
+    """
+
+    badges: dict[str, BadgeClass] = field(default_factory=dict)
+    awards: dict[str, Award] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Registry:
     """Everything the build publishes, resolved and sorted by id."""
 
@@ -213,6 +244,9 @@ class Registry:
     endorsements: dict[str, Endorsement] = field(default_factory=dict)
     media: tuple[str, ...] = ()
     earners: dict[str, Earner] = field(default_factory=dict)
+    #: Whether this build signs Open Badges 3.0 credentials (a private key was given): the
+    #: OB 3.0 files, their links and their ledger lines exist only then.
+    signed: bool = False
 
     def endorsements_of(self, kind: str, subject_id: str) -> list[Endorsement]:
         """The endorsements of one award, badge or issuer, oldest first."""

@@ -2,6 +2,9 @@
 
     content/ ──load──▶ raw documents ──resolve──▶ Registry (or every error at once)
              ──jsonld──▶ OB 2.0 documents ──bake──▶ images ──render──▶ pages
+             ──ob3──▶ signed OB 3.0 credentials (only with a signing key)
+    private/ ──load──▶ restricted badges and awards: checked with the rest, never in the Registry,
+             ──restricted──▶ signed into delivery/ for their earners, after the site (`build` only)
              ──write──▶ a staging folder, swapped in as the output when complete
 
 Nothing reaches the output folder unless the whole content is right.
@@ -12,14 +15,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from badgegen import bake, jsonld, ledger, privacy, search, urls
+from badgegen import restricted as restricted_mod
 from badgegen.errors import ContentError, ContentErrors, StrictModeError
-from badgegen.load import MEDIA_FOLDER, load_content
-from badgegen.model import Award, Registry
+from badgegen.load import MEDIA_FOLDER, load_content, load_private
+from badgegen.model import Award, Registry, Restricted
+from badgegen.ob3 import keys as ob3_keys
+from badgegen.ob3 import publish as ob3_publish
+from badgegen.ob3 import status as ob3_status
 from badgegen.render import make_environment, render_pages
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
@@ -50,6 +57,22 @@ class BuildConfig:
     #: Add the new published paths to content/published.txt after a successful build
     #: (`--frozen-ledger` and `serve` only check it).
     update_ledger: bool = True
+    #: The private folder of restricted badges and awards (`--private`); None: `private/`
+    #: beside the content folder (at the repository's root). Read only to check and sign.
+    private: Path | None = None
+    #: Where `build` writes the signed credentials of restricted awards, one folder per award
+    #: (`--delivery`); None: `delivery/` beside the content folder. Never inside the site.
+    delivery: Path | None = None
+    #: Write the delivery folder (`build` only; `validate` and `serve` never deliver).
+    deliver: bool = False
+
+    @property
+    def private_folder(self) -> Path:
+        return self.private if self.private is not None else self.content.parent / "private"
+
+    @property
+    def delivery_folder(self) -> Path:
+        return self.delivery if self.delivery is not None else self.content.parent / "delivery"
 
 
 @dataclass
@@ -61,19 +84,38 @@ class BuildReport:
     files: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     ledger_added: int = 0  # paths added to content/published.txt by this build
+    #: The key that signs OB 3.0 credentials, or None (then no OB 3.0 file is published).
+    signing: ob3_keys.SigningKey | None = None
+    signed: int = 0  # documents signed (credentials, endorsements, status lists)
+    signing_seconds: float = 0.0
+    status_added: int = 0  # indexes added to content/status-list.txt by this build
+    #: The private folder's restricted badges and awards (never published), and what
+    #: this run delivered of them (`badgegen.restricted`).
+    restricted: Restricted = field(default_factory=Restricted)
+    delivery: restricted_mod.DeliveryReport | None = None
 
 
 def check(config: BuildConfig) -> BuildReport:
     """Load and validate the content; raise `ContentErrors` listing every problem."""
+    delivery = config.delivery_folder if config.deliver else None
+    restricted_mod.check_folders(config.content, config.out, config.private_folder, delivery)
     raw = load_content(config.content)
-    resolution = resolve(raw, config.now, config.base_url)
-    resolution.errors.extend(ledger.check(raw, resolution.registry, config.base_url))
-    resolution.errors.extend(privacy.content_errors(raw))  # personal data, spreadsheets, EXIF
-    if resolution.errors or resolution.registry is None:
+    private = load_private(config.private_folder)
+    resolution = resolve(raw, config.now, config.base_url, private=private)
+    registry, signing = resolution.registry, None
+    if registry is not None:  # a key that cannot sign stops here (ob3_keys.SigningKeyError)
+        signing = ob3_keys.load(registry.site, config.content)
+        registry = replace(registry, signed=signing is not None)
+    resolution.errors.extend(ledger.check(raw, registry, config.base_url))
+    resolution.errors.extend(privacy.content_errors(raw))  # personal data, spreadsheets, EXIF, keys
+    resolution.errors.extend(privacy.content_errors(private))  # the same in the private folder
+    if resolution.errors or registry is None:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:
         raise StrictModeError(resolution.warnings)
-    return BuildReport(resolution.registry, resolution.warnings)
+    report = BuildReport(registry, resolution.warnings, signing=signing)
+    report.restricted = resolution.restricted or Restricted()
+    return report
 
 
 def build(config: BuildConfig) -> BuildReport:
@@ -82,9 +124,30 @@ def build(config: BuildConfig) -> BuildReport:
     report = check(config)
     registry = report.registry
     assert registry is not None
+    indexes = None
+    delivery: restricted_mod.Plan | None = None
     with staged_output(config.out, check=privacy.output_check(registry, config.out)) as writer:
         for path, data in _outputs(registry, config):
             writer.write(path, data)
+        if report.signing is not None:
+            signing_started = time.perf_counter()
+            indexes = ob3_status.indexes_for(config.content, registry.awards)
+            if config.deliver and config.update_ledger and report.restricted.awards:
+                # Restricted awards: signed in memory (delivered after the site), and the public
+                # indexes gain a line per revoked one, so its bit is set in the lists below.
+                delivery, indexes = restricted_mod.plan(
+                    registry,
+                    report.restricted,
+                    report.signing,
+                    indexes,
+                    config.private_folder,
+                    config.delivery_folder,
+                )
+                delivery.report.seconds = time.perf_counter() - signing_started
+            signer = ob3_publish.Signer(registry, report.signing)
+            for path, data in ob3_publish.outputs(signer, indexes.indexes):
+                writer.write(path, data)
+            report.signed, report.signing_seconds = signer.count, time.perf_counter() - signing_started
         _copy_static(writer, config.templates / "static")
         if registry.site.cname is not None:
             writer.write("CNAME", f"{registry.site.cname}\n".encode())
@@ -93,6 +156,15 @@ def build(config: BuildConfig) -> BuildReport:
     report.files = writer.written
     if config.update_ledger:
         report.ledger_added = ledger.record(config.content, registry, writer.written)
+        if indexes is not None:
+            report.status_added = ob3_status.record(indexes)
+    if delivery is not None:  # last: once the site and the indexes it names are recorded
+        report.delivery = restricted_mod.deliver(delivery)
+    elif config.deliver and report.restricted.awards:
+        why = "no-key" if report.signing is None else "frozen"
+        report.delivery = restricted_mod.skipped(
+            report.restricted, config.private_folder, config.delivery_folder, why
+        )
     report.seconds = time.perf_counter() - started
     return report
 

@@ -23,9 +23,14 @@ history and published, so this module looks for what must never be there:
 - **the output check** (`output_check`), run on the staging folder before the new
   site is swapped in: every text file of the built site, the search index's chunks
   (gzip-compressed by Pagefind: decompressed, then read as text), the text chunks of every
-  PNG (the baked `openbadges` assertion is read, anything else refused) and the
+  PNG (the baked `openbadges` assertion or `openbadgecredential` credential is read, anything
+  else refused) and the
   metadata of every JPEG or WebP. A finding discards the staged site: the previous
   one keeps serving;
+- **private keys** (`badgegen.ob3.leaks`): a signing key (Multikey `z3u2…`, a PEM
+  `PRIVATE KEY` block, or this machine's own key in any form) is refused in every file of
+  `content/`, whatever its type, in the files `privacy-check` reads, and in every file of
+  the built site (`published-private-key`);
 - **`badgegen privacy-check [--staged] [PATHS...]`**, which the git pre-commit hook
   installed by `badgegen hook install` runs on the staged files (`badgegen.hook`).
 
@@ -60,6 +65,7 @@ from PIL import ImageOps
 from badgegen.errors import BadgegenError, ContentError, dotted_path, make_error
 from badgegen.load import MEDIA_FOLDER, RawContent, display_path
 from badgegen.model import Registry
+from badgegen.ob3 import leaks
 
 #: What each kind is called in messages: (fr, en, « retirez {this} », "remove {this}").
 KIND_WORDS: dict[str, tuple[str, str, str, str]] = {
@@ -569,14 +575,24 @@ def content_addresses(content: Path) -> frozenset[str]:
 
 
 def check_file(
-    shown: str, in_content: str | None, data: bytes, public: frozenset[str], *, explicit: bool = False
+    shown: str,
+    in_content: str | None,
+    data: bytes,
+    public: frozenset[str],
+    *,
+    explicit: bool = False,
+    needles: tuple[bytes, ...] | None = None,
 ) -> list[ContentError]:
     """The problems of one file, `shown` in messages; `in_content` is its path under content/.
 
-    Inside content/: spreadsheets are refused, text files are read, photos of media/ are
-    checked for metadata. Outside it, only spreadsheets are refused, unless the file was
-    named on the command line (`explicit`).
+    A private key is refused in any file (then alone reported: it must go first). Inside
+    content/: spreadsheets are refused, text files are read, photos of media/ are checked
+    for metadata. Outside it, only spreadsheets are refused, unless the file was named on
+    the command line (`explicit`).
     """
+    keys = leaks.key_errors(shown, data, leaks.environment_needles() if needles is None else needles)
+    if keys:
+        return keys
     suffix = Path(shown).suffix.lower()
     name = Path(shown).name
     if suffix in SPREADSHEET_SUFFIXES:
@@ -702,12 +718,14 @@ def content_errors(raw: RawContent) -> list[ContentError]:
     if not root.is_dir():
         return []
     public = content_addresses(root)
+    needles = leaks.environment_needles()
     errors: list[ContentError] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
-        if not worth_reading(relative):
+        if not worth_reading(relative):  # any file at all may hold a private key
+            errors += leaks.key_errors(display_path(path), path.read_bytes(), needles)
             continue
-        errors += check_file(display_path(path), relative, path.read_bytes(), public)
+        errors += check_file(display_path(path), relative, path.read_bytes(), public, needles=needles)
     return errors
 
 
@@ -736,6 +754,18 @@ class OutputProblem:
     def format(self, lang: str) -> str:
         fr = lang == "fr"
         head = f"{self.path}:{self.line}:{self.column}: {self.code}: "
+        if self.code == "published-private-key":
+            if fr:
+                return (
+                    f"{head}une clé privée ({self.what_fr}) serait publiée dans le site construit.\n"
+                    "    → correction : retirez-la de sa source (contenu, modèles de pages, fichiers statiques), "
+                    "et tenez-la pour divulguée : remplacez-la (voir docs/ob3.md)."
+                )
+            return (
+                f"{head}a private key ({self.what_en}) would be published in the built site.\n"
+                "    → fix: remove it from its source (content, page templates, static files), and treat "
+                "it as leaked: replace it (see docs/ob3.md)."
+            )
         if self.code == "published-metadata":
             if fr:
                 return (
@@ -789,10 +819,14 @@ def scan_output(folder: Path, public: frozenset[str], shown_as: str) -> list[Out
     Paths are shown under `shown_as` (the output folder's name), not the staging folder.
     """
     problems: list[OutputProblem] = []
+    needles = leaks.environment_needles()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
         shown = f"{shown_as.rstrip('/')}/{relative}"
         suffix = path.suffix.lower()
+        problems += _key_output_problems(
+            shown, path.read_bytes(), needles, compressed=suffix in COMPRESSED_SUFFIXES
+        )
         if suffix in TEXT_SUFFIXES:
             text = path.read_bytes().decode("utf-8", "replace")
             problems += _text_output_problems(shown, text, public, in_chunk=False)
@@ -802,6 +836,20 @@ def scan_output(folder: Path, public: frozenset[str], shown_as: str) -> list[Out
             problems += _text_output_problems(shown, data.decode("utf-8", "replace"), public, in_chunk=False)
         elif suffix in IMAGE_SUFFIXES:
             problems += _image_output_problems(shown, path.read_bytes(), public)
+    return problems
+
+
+def _key_output_problems(
+    shown: str, data: bytes, needles: tuple[bytes, ...], *, compressed: bool
+) -> list[OutputProblem]:
+    """Any private key in a built file, whatever its type (search index chunks decompressed)."""
+    if compressed and data.startswith(b"\x1f\x8b"):
+        data = zlib.decompress(data, wbits=31)
+    problems = []
+    for leak in leaks.find_private_keys(data, needles):
+        line, column = leaks.position(data, leak.offset)
+        what_fr, what_en = leaks.KIND_WORDS[leak.kind]
+        problems.append(OutputProblem(shown, line, column, "published-private-key", what_fr, what_en, ""))
     return problems
 
 
@@ -829,7 +877,7 @@ def _image_output_problems(shown: str, data: bytes, public: frozenset[str]) -> l
     if data.startswith(PNG_SIGNATURE) and "text" in found:
         others = []
         for keyword, text in png_text_chunks(data):
-            if keyword == "openbadges":
+            if keyword in ("openbadges", "openbadgecredential"):  # the baked OB 2.0 / OB 3.0 document
                 problems += _text_output_problems(shown, text, public, in_chunk=True)
             else:
                 others.append(keyword)

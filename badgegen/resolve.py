@@ -30,8 +30,10 @@ from badgegen.model import (
     Evidence,
     Image,
     Issuer,
+    PublicKey,
     Recipient,
     Registry,
+    Restricted,
     Revocation,
     Site,
     SubjectKind,
@@ -55,6 +57,8 @@ class Resolution:
     registry: Registry | None
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
+    #: The private folder's restricted badges and awards (with the registry, when it is built).
+    restricted: Restricted | None = None
 
 
 @dataclass
@@ -67,6 +71,19 @@ class _Resolver:
     used_media: set[str] = field(default_factory=set)
     #: Media files named only by private evidence: checked and kept, never published.
     private_media: set[str] = field(default_factory=set)
+    #: The private folder (restricted badges and awards), read with the same rules as content/.
+    private: RawContent | None = None
+    #: Media files of the private folder named by restricted awards' evidence: never published.
+    restricted_media: set[str] = field(default_factory=set)
+
+    @property
+    def documents(self) -> list[RawDocument]:
+        """Every document read: content/'s, then the private folder's."""
+        return self.raw.documents + (self.private.documents if self.private is not None else [])
+
+    def root_of(self, doc: RawDocument) -> RawContent:
+        """The folder `doc` was read from: content/, or the private folder."""
+        return self.private if doc.private and self.private is not None else self.raw
 
     # --- helpers ----------------------------------------------------------------------
     def error(self, doc: RawDocument, path: tuple[str | int, ...], code: str, **params: object) -> None:
@@ -124,9 +141,17 @@ class _Resolver:
         return image
 
 
-def resolve(raw: RawContent, now: datetime, base_url: str | None = None) -> Resolution:
-    """Check `raw` whole and build the `Registry`; `base_url` overrides registry.yaml's."""
-    resolver = _Resolver(raw=raw, now=now, errors=list(raw.errors))
+def resolve(
+    raw: RawContent, now: datetime, base_url: str | None = None, private: RawContent | None = None
+) -> Resolution:
+    """Check `raw` whole and build the `Registry`; `base_url` overrides registry.yaml's.
+
+    `private` is the private folder: its restricted badges and awards are checked like the
+    rest, may use content/'s issuers and badges, and come back apart, in
+    `Resolution.restricted`; the `Registry` (everything published) never holds them.
+    """
+    errors = list(raw.errors) + (list(private.errors) if private is not None else [])
+    resolver = _Resolver(raw=raw, now=now, errors=errors, private=private)
     valid = _schema_valid(resolver)
     site = _site(resolver, valid, base_url)
     issuers = _issuers(resolver, valid)
@@ -135,25 +160,29 @@ def resolve(raw: RawContent, now: datetime, base_url: str | None = None) -> Reso
     endorsements = _endorsements(resolver, valid, issuers, awards, badges)
     earners = _earners(resolver, valid, awards)
     _check_media(resolver)
-    registry = None
+    registry = restricted = None
     if not resolver.errors and site is not None:
         registry = Registry(
             site=site,
             build_time=now,
             issuers=issuers,
-            badges=badges,
-            awards=awards,
+            badges={slug: badge for slug, badge in badges.items() if not badge.restricted},
+            awards={award_id: award for award_id, award in awards.items() if not award.restricted},
             endorsements=endorsements,
             media=tuple(sorted(resolver.used_media)),
             earners=earners,
         )
-    return Resolution(registry, resolver.errors, resolver.warnings)
+        restricted = Restricted(
+            badges={slug: badge for slug, badge in badges.items() if badge.restricted},
+            awards={award_id: award for award_id, award in awards.items() if award.restricted},
+        )
+    return Resolution(registry, resolver.errors, resolver.warnings, restricted)
 
 
 def _schema_valid(resolver: _Resolver) -> list[RawDocument]:
     """Documents that passed their schema; the others' problems are recorded."""
     valid: list[RawDocument] = []
-    docs = ([resolver.raw.registry] if resolver.raw.registry else []) + resolver.raw.documents
+    docs = ([resolver.raw.registry] if resolver.raw.registry else []) + resolver.documents
     for doc in docs:
         problems = schema_errors(doc)
         resolver.errors.extend(problems)
@@ -164,8 +193,75 @@ def _schema_valid(resolver: _Resolver) -> list[RawDocument]:
 
 def _known(resolver: _Resolver, kind: str) -> set[str]:
     """Ids that exist as files, valid or not (a broken file is reported once, by itself)."""
-    unreadable = {doc_id for doc_kind, doc_id in resolver.raw.unreadable if doc_kind == kind}
-    return {doc.id for doc in resolver.raw.documents if doc.kind == kind} | unreadable
+    unreadable = set(resolver.raw.unreadable) | (resolver.private.unreadable if resolver.private else set())
+    return {doc.id for doc in resolver.documents if doc.kind == kind} | {
+        doc_id for doc_kind, doc_id in unreadable if doc_kind == kind
+    }
+
+
+# --- restricted content (restricted: true, in the private folder) ----------------------------
+
+
+def _restricted_ids(resolver: _Resolver) -> dict[str, set[str]]:
+    """The ids of restricted badges and awards, from the files (valid or not).
+
+    A badge is restricted when its file is in the private folder or says `restricted: true`;
+    an award, likewise, or when its badge is restricted.
+    """
+
+    def says(doc: RawDocument) -> bool:
+        return doc.private or (isinstance(doc.data, dict) and doc.data.get("restricted") is True)
+
+    public = {doc.id for doc in resolver.raw.documents if doc.kind == "badge" and not says(doc)}
+    # (a private badge that takes a public badge's name is reported alone: duplicate-badge)
+    badges = {doc.id for doc in resolver.documents if doc.kind == "badge" and says(doc)} - public
+    awards = {
+        doc.id
+        for doc in resolver.documents
+        if doc.kind == "award" and (says(doc) or doc.data.get("badge") in badges)
+    }
+    return {"badge": badges, "award": awards}
+
+
+def _other_place(resolver: _Resolver, doc: RawDocument) -> str:
+    """Where `doc` belongs in the other folder: private/awards/2026/x.yaml ↔ content/awards/2026/x.yaml."""
+    here = resolver.root_of(doc).root
+    there = resolver.raw.root if doc.private else (resolver.private.root if resolver.private else here)
+    try:
+        return display_path(there / doc.path.relative_to(here))
+    except ValueError:
+        return display_path(there)
+
+
+def _check_placement(resolver: _Resolver, doc: RawDocument) -> bool:
+    """Whether `doc` is restricted by its own file; such a file must be in the private folder,
+    and every file there must say `restricted: true` (so a copy in content/ is refused).
+    """
+    says = doc.data.get("restricted") is True
+    if says and not doc.private:
+        what_fr = "ce badge est restreint (restricted: true), jamais publié"
+        if doc.kind == "award":
+            what_fr = "cette attribution est restreinte (restricted: true), jamais publiée"
+        resolver.error(
+            doc,
+            ("restricted",),
+            "restricted-in-public",
+            what_fr=what_fr,
+            what_en=f"this {'award' if doc.kind == 'award' else 'badge'} is restricted (restricted: true), never published",
+            target=_other_place(resolver, doc),
+        )
+    elif doc.private and not says:
+        where = ("restricted",) if "restricted" in doc.data else ()
+        resolver.errors.append(
+            make_error(
+                doc.display_path,
+                doc.position_of(*where),
+                "private-not-restricted",
+                "restricted",
+                target=_other_place(resolver, doc),
+            )
+        )
+    return says or doc.private
 
 
 def _site(resolver: _Resolver, valid: list[RawDocument], base_url: str | None) -> Site | None:
@@ -204,7 +300,19 @@ def _site(resolver: _Resolver, valid: list[RawDocument], base_url: str | None) -
         contact=Contact(contact["name"], contact["email"], contact.get("url")),
         publisher=publisher,
         cname=domain if domain is not None and url == f"https://{domain}/" else None,
+        signing_keys=_signing_keys(resolver, doc),
     )
+
+
+def _signing_keys(resolver: _Resolver, doc: RawDocument) -> tuple[PublicKey, ...]:
+    """registry.yaml's public keys; two keys may not share a name (it is in their address)."""
+    keys: list[PublicKey] = []
+    for index, entry in enumerate(doc.data.get("signing_keys", [])):
+        if any(key.id == entry["id"] for key in keys):
+            resolver.error(doc, ("signing_keys", index, "id"), "duplicate-key-id", value=entry["id"])
+            continue
+        keys.append(PublicKey(entry["id"], entry["public_key"], bool(entry.get("retired", False))))
+    return tuple(keys)
 
 
 def _issuers(resolver: _Resolver, valid: list[RawDocument]) -> dict[str, Issuer]:
@@ -230,8 +338,13 @@ def _badges(
 ) -> dict[str, BadgeClass]:
     badges: dict[str, BadgeClass] = {}
     known_issuers = _known(resolver, "issuer")
+    public = {doc.id: doc for doc in resolver.raw.of_kind("badge")}
     for doc in (d for d in valid if d.kind == "badge"):
         data = doc.data
+        restricted = _check_placement(resolver, doc)
+        if doc.private and doc.id in public:
+            resolver.error(doc, (), "duplicate-badge", value=doc.id, other=public[doc.id].display_path)
+            continue
         resolver.reference(doc, ("issuer",), "issuer", data["issuer"], known_issuers)
         image = resolver.image(doc, ("image",), data["image"])
         if "criteria" not in data:
@@ -251,6 +364,7 @@ def _badges(
             tags=tuple(data.get("tags", ())),
             alignments=tuple(_alignment(item) for item in data.get("alignments", ())),
             validity_months=data.get("validity_months"),
+            restricted=restricted,
         )
     return dict(sorted(badges.items()))
 
@@ -269,18 +383,37 @@ def _awards(resolver: _Resolver, valid: list[RawDocument], badges: dict[str, Bad
     _check_duplicate_awards(resolver)
     awards: dict[str, Award] = {}
     known_badges = _known(resolver, "badge")
+    restricted_badges = _restricted_ids(resolver)["badge"]
     for doc in (d for d in valid if d.kind == "award"):
-        award = _award(resolver, doc, badges, known_badges)
+        award = _award(resolver, doc, badges, known_badges, restricted_badges)
         if award is not None and award.id not in awards:
             awards[award.id] = award
     return dict(sorted(awards.items()))
 
 
 def _award(
-    resolver: _Resolver, doc: RawDocument, badges: dict[str, BadgeClass], known_badges: set[str]
+    resolver: _Resolver,
+    doc: RawDocument,
+    badges: dict[str, BadgeClass],
+    known_badges: set[str],
+    restricted_badges: set[str],
 ) -> Award | None:
     data = doc.data
     resolver.reference(doc, ("badge",), "badge", data["badge"], known_badges)
+    restricted = _check_placement(resolver, doc)
+    if data["badge"] in restricted_badges:
+        if not doc.private and not restricted:  # (a public file saying restricted: true is reported once)
+            resolver.error(
+                doc,
+                ("badge",),
+                "restricted-in-public",
+                what_fr=f"cette attribution est celle du badge restreint « {data['badge']} », jamais publiée",
+                what_en=f"this award is one of the restricted badge '{data['badge']}', never published",
+                target=_other_place(resolver, doc),
+            )
+        restricted = True
+    if restricted and data.get("listed") is True:
+        resolver.error(doc, ("listed",), "restricted-listed")
     issued_on = resolver.date(doc, ("issued_on",), data["issued_on"])
     expires = resolver.date(doc, ("expires",), data["expires"]) if "expires" in data else None
     revoked = _revocation(resolver, doc, issued_on)
@@ -301,14 +434,16 @@ def _award(
         narrative=_opt_text(data.get("narrative")),
         evidence=tuple(e for e in evidence if e is not None),
         revoked=revoked,
-        listed=data.get("listed", False),
+        listed=data.get("listed", False) and not restricted,
+        restricted=restricted,
     )
 
 
 def _check_duplicate_awards(resolver: _Resolver) -> None:
-    """The same id in two year folders would publish two awards at one URL."""
+    """The same id in two year folders (or in content/ and the private folder) would publish two
+    awards at one URL, or sign two credentials with one id."""
     seen: dict[str, RawDocument] = {}
-    for doc in resolver.raw.of_kind("award"):
+    for doc in (d for d in resolver.documents if d.kind == "award"):
         if doc.id in seen:
             resolver.error(doc, (), "duplicate-id", value=doc.id, other=seen[doc.id].display_path)
         else:
@@ -366,15 +501,21 @@ def _evidence(resolver: _Resolver, doc: RawDocument, index: int, item: dict[str,
         resolver.error(doc, path, "evidence-source")
         return None
     media = resolver.private_media if private else resolver.used_media
+    root = resolver.root_of(doc).root
+    if doc.private:
+        # A restricted award's files stay in the private folder's media/: never published, so
+        # never linked either (the evidence is described, like private evidence).
+        media = resolver.restricted_media
+        private = private or has_file or "://" not in item.get("transcript", "://")
     file = item.get("file")
     if file is not None:
-        if not (resolver.raw.root / MEDIA_FOLDER / file).is_file():
+        if not (root / MEDIA_FOLDER / file).is_file():
             resolver.error(doc, (*path, "file"), "missing-file", name=file)
             return None
         media.add(file)
     transcript = item.get("transcript")
     if transcript is not None and "://" not in transcript:
-        if not (resolver.raw.root / MEDIA_FOLDER / transcript).is_file():
+        if not (root / MEDIA_FOLDER / transcript).is_file():
             resolver.error(doc, (*path, "transcript"), "missing-file", name=transcript)
             return None
         media.add(transcript)
@@ -399,6 +540,7 @@ def _endorsements(
 ) -> dict[str, Endorsement]:
     found: dict[str, Endorsement] = {}
     known = {kind: _known(resolver, kind) for kind in ("issuer", "badge", "award")}
+    restricted = _restricted_ids(resolver)
     for doc in (d for d in valid if d.kind == "endorsement"):
         data = doc.data
         resolver.reference(doc, ("endorser",), "issuer", data["endorser"], known["issuer"])
@@ -415,6 +557,9 @@ def _endorsements(
             continue
         kind = subjects[0]
         if not resolver.reference(doc, (kind,), kind, data[kind], known[kind]):
+            continue
+        if data[kind] in restricted.get(kind, set()):
+            _restricted_reference(resolver, doc, (kind,), kind, data[kind])
             continue
         endorser = issuers.get(data["endorser"])
         if endorser is None or issued_on is None:
@@ -452,6 +597,7 @@ def _earners(resolver: _Resolver, valid: list[RawDocument], awards: dict[str, Aw
     """
     found: dict[str, Earner] = {}
     known = _known(resolver, "award")
+    restricted = _restricted_ids(resolver)["award"]
     award_files = {doc.id: doc.display_path for doc in resolver.raw.of_kind("award")}
     owners: dict[str, RawDocument] = {}
     for doc in (d for d in valid if d.kind == "earner"):
@@ -460,6 +606,9 @@ def _earners(resolver: _Resolver, valid: list[RawDocument], awards: dict[str, Aw
         for index, award_id in enumerate(data["awards"]):
             path: tuple[str | int, ...] = ("awards", index)
             if not resolver.reference(doc, path, "award", award_id, known):
+                continue
+            if award_id in restricted:
+                _restricted_reference(resolver, doc, path, "award", award_id)
                 continue
             if award_id in owners:
                 resolver.error(
@@ -489,17 +638,35 @@ def _today(resolver: _Resolver) -> str:
     return resolver.now.astimezone(resolver.zone).date().isoformat()
 
 
+def _restricted_reference(
+    resolver: _Resolver, doc: RawDocument, path: tuple[str | int, ...], kind: str, value: str
+) -> None:
+    """A public file (endorsement, portfolio) names a restricted award or badge: never published."""
+    what_fr, what_en = ("l'attribution", "the award") if kind == "award" else ("le badge", "the badge")
+    state_fr = "restreinte, jamais publiée" if kind == "award" else "restreint, jamais publié"
+    resolver.error(
+        doc,
+        path,
+        "restricted-reference",
+        what_fr=f"{what_fr} « {value} » est {state_fr}",
+        what_en=f"{what_en} '{value}' is restricted, never published",
+    )
+
+
 def _check_media(resolver: _Resolver) -> None:
     """A media file nobody refers to is probably a mistake (and could be personal)."""
-    folder = resolver.raw.root / MEDIA_FOLDER
-    if not folder.is_dir():
-        return
-    for file in sorted(folder.iterdir()):
-        used = resolver.used_media | resolver.private_media
-        if file.is_file() and not file.name.startswith(".") and file.name not in used:
-            resolver.warnings.append(
-                make_error(display_path(file), (1, 1), "unused-file", "", name=file.name)
-            )
+    folders = [(resolver.raw.root, resolver.used_media | resolver.private_media)]
+    if resolver.private is not None:
+        folders.append((resolver.private.root, resolver.restricted_media))
+    for root, used in folders:
+        folder = root / MEDIA_FOLDER
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.iterdir()):
+            if file.is_file() and not file.name.startswith(".") and file.name not in used:
+                resolver.warnings.append(
+                    make_error(display_path(file), (1, 1), "unused-file", "", name=file.name)
+                )
 
 
 def _text(value: str | dict[str, str]) -> Text:

@@ -91,6 +91,15 @@ def register(commands: Any) -> None:
             "date de la révocation (par défaut aujourd'hui)", "date of the revocation (default today)"
         )(lang),
     )
+    parser.add_argument(
+        "--private",
+        type=Path,
+        metavar="DOSSIER" if fr else "DIR",
+        help=Words(
+            "dossier privé des badges restreints (par défaut private/ à côté du dossier du contenu)",
+            "private folder of restricted badges (default private/ beside the content folder)",
+        )(lang),
+    )
     add_content_and_lang(parser, lang)
     parser.set_defaults(run=run)
 
@@ -131,8 +140,11 @@ def check_reason(raw: str) -> str:
     return reason
 
 
-def _find(site: Site, award_id: str) -> Path:
+def _find(site: Site, award_id: str, private: Path | None = None) -> Path:
     files = award_files(site.root)
+    if private is not None:  # restricted awards (never published) live in the private folder
+        for found_id, found in award_files(private).items():
+            files.setdefault(found_id, []).extend(found)
     paths = files.get(award_id, [])
     if len(paths) > 1:
         shown_paths = ", ".join(display_path(p) for p in paths)
@@ -232,7 +244,8 @@ def run(args: argparse.Namespace) -> int:
     if args.on is not None:
         on = attempt(problems, Words("--on", "--on"), lambda: check_day(args.on, site)) or on
     award_id = award_id_from(args.award or "")
-    path = attempt(problems, None, lambda: _find(site, award_id)) if award_id else None
+    private = args.private if args.private is not None else site.root.parent / "private"
+    path = attempt(problems, None, lambda: _find(site, award_id, private)) if award_id else None
     if problems:
         raise InputErrors(problems, _UNCHANGED)
     assert reason is not None and path is not None
@@ -285,6 +298,9 @@ def run(args: argparse.Namespace) -> int:
     new_raw = raw + ending + block.encode("utf-8")
     _check_result(new_raw, data, path, award_id, on.isoformat(), reason)
     _replace(path, new_raw)
+    if path.resolve().is_relative_to(private.resolve()):
+        _say_restricted(award_id, path, on.isoformat(), lang)
+        return 0
     url = f"{site.base_url}assertions/{award_id}.json"
     if lang == "fr":
         print(f"Attribution {award_id} révoquée : {display_path(path)}")
@@ -303,6 +319,28 @@ def run(args: argparse.Namespace) -> int:
         )
         print("Commit this file to git to publish the revocation.")
     return 0
+
+
+def _say_restricted(award_id: str, path: Path, on: str, lang: str) -> None:
+    """A restricted award is never published: only its index in the revocation lists will say it."""
+    if lang == "fr":
+        print(f"Attribution restreinte {award_id} révoquée : {display_path(path)}")
+        print(f"  date : {on}")
+        print("  raison : gardée dans le dossier privé, jamais publiée.")
+        print(
+            "Lancez « badgegen build » avec la clé de signature : il ajoute à content/status-list.txt le seul "
+            "numéro de ce badge dans la liste de révocation. Enregistrez ce fichier dans git (commit) : à la "
+            "mise en ligne, qui vérifie le badge de la personne verra qu'il n'est plus valable."
+        )
+        return
+    print(f"Restricted award {award_id} revoked: {display_path(path)}")
+    print(f"  date: {on}")
+    print("  reason: kept in the private folder, never published.")
+    print(
+        "Run 'badgegen build' with the signing key: it adds to content/status-list.txt this badge's number "
+        "in the revocation list, and nothing else. Commit that file to git: once published, whoever checks "
+        "the person's badge will see that it is no longer valid."
+    )
 
 
 def _unreadable(path: Path, line: int) -> InputErrors:

@@ -168,6 +168,10 @@ criteria:
 
 # Durée de validité en mois (facultatif) : sans cette ligne, le badge ne périme pas.
 # validity_months: 24
+
+# Badge restreint (facultatif) : true = jamais publié, remis seulement à la personne, signé.
+# Un badge restreint ne va jamais dans content/ : son fichier va dans le dossier privé (private/badges/).
+# restricted: false
 """
 
 

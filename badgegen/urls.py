@@ -59,6 +59,49 @@ def endorsement_json(endorsement: Endorsement) -> str:
     return f"endorsements/{endorsement.id}.json"
 
 
+# --- Open Badges 3.0 (published only when the build signs: see badgegen/ob3/) -----------------
+
+
+def credential_json(award: Award) -> str:
+    """The signed OpenBadgeCredential of an award (its `id`)."""
+    return f"assertions/{award.id}.credential.json"
+
+
+def credential_png(award: Award) -> str:
+    """The badge's PNG baked with the signed credential (iTXt `openbadgecredential`)."""
+    return f"assertions/{award.id}.credential.png"
+
+
+def credential_svg(award: Award) -> str:
+    """For SVG badges: the SVG baked with the signed credential (`<openbadges:credential>`)."""
+    return f"assertions/{award.id}.credential.svg"
+
+
+def achievement_json(badge: BadgeClass) -> str:
+    """The OB 3.0 Achievement of a badge class (its `id`, `related` to the OB 2.0 BadgeClass)."""
+    return f"badges/{badge.slug}.achievement.json"
+
+
+def did_document(issuer: Issuer) -> str:
+    """The issuer's did:web DID document: did:web:<host>[:<path>]:issuers:<slug> resolves here."""
+    return f"issuers/{issuer.slug}/did.json"
+
+
+def issuer_profile(issuer: Issuer) -> str:
+    """The issuer's OB 3.0 Profile (its `id` is the DID)."""
+    return f"issuers/{issuer.slug}/profile.json"
+
+
+def status_list(issuer: Issuer) -> str:
+    """The issuer's signed revocation list (BitstringStatusListCredential) of its credentials."""
+    return f"issuers/{issuer.slug}/status/revocation.json"
+
+
+def endorsement_credential_json(endorsement: Endorsement) -> str:
+    """The signed EndorsementCredential of an endorsement."""
+    return f"endorsements/{endorsement.id}.credential.json"
+
+
 def media(name: str) -> str:
     return f"media/{name}"
 

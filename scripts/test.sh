@@ -3,6 +3,8 @@
 #   - a virtual environment .venv/ with badgegen and its test tools;
 #   - the official 1EdTech Open Badges validator in its own .venv-validator/ (its pins are old);
 #   - axe-core (accessibility rules) from npm, into node_modules/;
+#   - the independent Open Badges 3.0 verifier's npm packages, from its lock file, into
+#     tests/vc-verifier/node_modules/;
 #   - Debian's chromium for the browser tests (installed with apt-get when run as root).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k bake` or `--update-golden`.
 set -euo pipefail
@@ -27,6 +29,12 @@ fi
 
 if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm install --no-save --no-package-lock --silent axe-core@4.10 >/dev/null
+fi
+
+# Reinstalled only when its lock file changed since the last install (a copy is kept beside it).
+if ! cmp -s tests/vc-verifier/package-lock.json tests/vc-verifier/node_modules/.installed-lock.json; then
+  npm ci --prefix tests/vc-verifier --silent --no-audit --no-fund >/dev/null
+  cp tests/vc-verifier/package-lock.json tests/vc-verifier/node_modules/.installed-lock.json
 fi
 
 .venv/bin/ruff check .

@@ -8,6 +8,8 @@ Table-driven from data files, in the style of markdown-it-py's fixture files:
 
   ``content/...``
       files copied over the minimal tree (same relative paths);
+  ``private/...`` (optional)
+      the private folder of restricted badges and awards, beside ``content/`` (its default place);
   ``case.yaml`` (optional)
       ``delete: [content/...]`` paths removed after the copy (files or folders),
       ``args: [--strict]`` extra options, ``exit_code: 0`` when not 2;
@@ -105,12 +107,13 @@ def make_content(case: Case | None, root: Path) -> Path:
     shutil.copytree(MINIMAL / "content", root / "content")
     if case is None:
         return root / "content"
-    overlay = case.folder / "content"
-    if overlay.is_dir():
-        for source in sorted(p for p in overlay.rglob("*") if p.is_file()):
-            target = root / "content" / source.relative_to(overlay)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+    for folder in ("content", "private"):
+        overlay = case.folder / folder
+        if overlay.is_dir():
+            for source in sorted(p for p in overlay.rglob("*") if p.is_file()):
+                target = root / folder / source.relative_to(overlay)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
     for relative in case.delete:
         target = root / relative
         assert target.exists(), f"{case.name}: case.yaml deletes {relative}, which does not exist"
@@ -198,6 +201,7 @@ def test_every_case_has_expected_output() -> None:
         assert (folder / "expected.txt").is_file(), f"{folder.name} has no expected.txt"
         extra = {p.name for p in folder.iterdir()} - {
             "content",
+            "private",
             "case.yaml",
             "expected.txt",
             "expected.en.txt",

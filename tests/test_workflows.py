@@ -195,20 +195,26 @@ def test_pull_request_path() -> None:
 
 
 def test_publishing_order() -> None:
-    """site (build, ledger) → record (commit the ledger) → deploy: never deploy an unrecorded address."""
+    """site (checks) → publish (signed build, ledgers) → record (commit) → deploy: never deploy an unrecorded address."""
     jobs = _ci()["jobs"]
-    assert set(jobs["record"]["needs"]) == {"test", "site"}
+    assert set(jobs["publish"]["needs"]) == {"test", "site"}
+    assert jobs["record"]["needs"] == ["publish"]
     assert jobs["deploy"]["needs"] == ["record"]
     assert jobs["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    for name in ("record", "deploy"):
+    for name in ("publish", "record", "deploy"):
         assert "github.event_name != 'pull_request'" in jobs[name]["if"]
         assert "github.ref == 'refs/heads/main'" in jobs[name]["if"]
-    site = _run_lines(jobs["site"])
-    assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in site
+    for name in ("site", "publish"):
+        assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in _run_lines(jobs[name])
+    assert jobs["publish"]["environment"] == {"name": "signature"}, "the key lives in a protected environment"
+    assert "--frozen-ledger" not in _run_lines(jobs["publish"])
     record = _run_lines(jobs["record"])
-    assert "git add content/published.txt" in record
-    assert "git diff --cached --quiet -- content/published.txt ||" in record
+    assert (
+        'for ledger in content/published.txt content/status-list.txt; do [ ! -e "$ledger" ] || git add "$ledger"; done'
+        in record
+    )
+    assert "git diff --cached --quiet -- content/published.txt content/status-list.txt ||" in record
     assert 'git commit -m "Registre des publications mis à jour [skip ci]" && git push' in record
     assert "pip" not in record and "badgegen" not in record.replace('user.name "badgegen"', ""), (
         "the job holding a write token runs no project code"
