@@ -8,6 +8,7 @@ other `BadgegenError`s are printed without a traceback and give their exit code
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -41,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(run=run)
         if name == "serve":
             command.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+        if name in ("build", "serve"):
+            _add_build_options(command)
         if name == "build":
             command.add_argument(
                 "--delivery",
@@ -71,6 +74,24 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
         choices=("fr", "en"),
         default=os.environ.get("BADGEGEN_LANG", "fr"),
         help="language of messages (default fr, or $BADGEGEN_LANG)",
+    )
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the builds: cache, cores, timings."""
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="build cache folder, safe to delete (default .badgegen-cache/ beside the output folder)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="a full build that neither reads nor writes the cache"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="processes producing the award files (default: every core)"
+    )
+    parser.add_argument(
+        "--timings", type=Path, help="write how long each stage took, and what was kept or written, as JSON"
     )
 
 
@@ -133,6 +154,9 @@ def _config(args: argparse.Namespace, base_url: str | None = None, *, preview: b
         private=args.private,
         delivery=getattr(args, "delivery", None),
         deliver=args.run is _run_build,  # only `build` signs and delivers restricted awards
+        cache=getattr(args, "cache", None),
+        use_cache=not getattr(args, "no_cache", False),
+        jobs=max(0, getattr(args, "jobs", 0)),
     )
 
 
@@ -152,6 +176,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 def _run_build(args: argparse.Namespace) -> int:
     config = _config(args)
     report = build(config)
+    _write_timings(args.timings, report)
     _print_warnings(report.warnings, args.lang)
     print(_built_line(report, config.out, args.lang), flush=True)
     print(_ob3_line(report, args.lang), flush=True)
@@ -174,6 +199,26 @@ def _run_serve(args: argparse.Namespace) -> int:
     print(_ob3_line(report, args.lang), flush=True)
     serve_forever(config.out, args.port, args.lang)
     return 0
+
+
+def _write_timings(target: Path | None, report: BuildReport) -> None:
+    """`--timings FILE`: the figures of this build, for benchmarks (bench/scale.py)."""
+    if target is None:
+        return
+    figures = {
+        "seconds": round(report.seconds, 4),
+        "stages": report.stages,
+        "files": len(report.files),
+        "bytes": sum(report.files.values()),
+        "files_written": report.files_written,
+        "files_copied": report.files_copied,
+        "files_unchanged": len(report.files) - report.files_written - report.files_copied,
+        "units_kept": report.units_kept,
+        "units_produced": report.units_produced,
+        "signed": report.signed,
+        "signing_seconds": round(report.signing_seconds, 4),
+    }
+    target.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
 
 
 def _print_warnings(warnings: list[ContentError], lang: str) -> None:

@@ -12,6 +12,8 @@ Nothing reaches the output folder unless the whole content is right.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -19,18 +21,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+import jinja2
+
 from badgegen import bake, jsonld, ledger, privacy, search, urls
 from badgegen import restricted as restricted_mod
+from badgegen.cache import BuildCache, code_fingerprint, default_folder
 from badgegen.errors import ContentError, ContentErrors, StrictModeError
-from badgegen.load import MEDIA_FOLDER, load_content, load_private
+from badgegen.load import MEDIA_FOLDER, RawContent, load_content, load_private
 from badgegen.model import Award, Registry, Restricted
 from badgegen.ob3 import keys as ob3_keys
 from badgegen.ob3 import publish as ob3_publish
 from badgegen.ob3 import status as ob3_status
-from badgegen.render import make_environment, render_pages
+from badgegen.render import award_pages, make_environment, render_pages
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
-from badgegen.write import SiteWriter, staged_output
+from badgegen.trees import Manifest, TreeWriter, updated_output
+from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -65,6 +71,22 @@ class BuildConfig:
     delivery: Path | None = None
     #: Write the delivery folder (`build` only; `validate` and `serve` never deliver).
     deliver: bool = False
+    #: The build cache (`--cache`); None: `.badgegen-cache/` beside the output folder.
+    cache: Path | None = None
+    #: No cache at all (`--no-cache`): a full build, nothing remembered.
+    use_cache: bool = True
+    #: How many processes produce the award units (`--jobs`); 0: every core.
+    jobs: int = 0
+
+    @property
+    def cache_folder(self) -> Path | None:
+        if not self.use_cache:
+            return None
+        return self.cache if self.cache is not None else default_folder(self.out)
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs > 0 else default_jobs()
 
     @property
     def private_folder(self) -> Path:
@@ -93,6 +115,14 @@ class BuildReport:
     #: this run delivered of them (`badgegen.restricted`).
     restricted: Restricted = field(default_factory=Restricted)
     delivery: restricted_mod.DeliveryReport | None = None
+    #: The content as read (the build keys its units with it).
+    raw: RawContent | None = None
+    #: Seconds per stage, and what the incremental build kept, produced and wrote.
+    stages: dict[str, float] = field(default_factory=dict)
+    units_kept: int = 0
+    units_produced: int = 0
+    files_written: int = 0
+    files_copied: int = 0
 
 
 def check(config: BuildConfig) -> BuildReport:
@@ -113,22 +143,52 @@ def check(config: BuildConfig) -> BuildReport:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:
         raise StrictModeError(resolution.warnings)
-    report = BuildReport(registry, resolution.warnings, signing=signing)
+    report = BuildReport(registry, resolution.warnings, signing=signing, raw=raw)
     report.restricted = resolution.restricted or Restricted()
     return report
 
 
 def build(config: BuildConfig) -> BuildReport:
-    """Check the content, then write the whole site and swap it in."""
+    """Check the content, then bring the next tree up to date and flip it live.
+
+    The award units (the bulk of the site) are kept when unchanged, else produced on
+    every core (`badgegen.units`); every other file is produced each time and written
+    only if its bytes changed (`badgegen.trees`).
+    """
     started = time.perf_counter()
+    stages = Stages()
     report = check(config)
-    registry = report.registry
-    assert registry is not None
+    stages.lap("check")
+    registry, raw = report.registry, report.raw
+    assert registry is not None and raw is not None
+    build_cache = BuildCache(config.cache_folder, code_fingerprint(config.templates))
+    manifests: dict[str, Manifest] = build_cache.load("trees") or {}
+    previous_units: dict[str, UnitRecord] = build_cache.load("units") or {}
+    previous_search: UnitRecord | None = build_cache.load("search")
+    stages.lap("cache-load")
     indexes = None
     delivery: restricted_mod.Plan | None = None
-    with staged_output(config.out, check=privacy.output_check(registry, config.out)) as writer:
-        for path, data in _outputs(registry, config):
+    scanner = privacy.OutputScanner(registry, config.out)
+    env = make_environment(config.templates)
+    keys = UnitKeys(raw, registry, _global_digest(registry, config, build_cache.stamp, scanner))
+    with updated_output(config.out, manifests, check=scanner.check, scan=scanner) as writer:
+        award_keys = {award.id: keys.award(award) for award in registry.awards.values()}
+        env.get_template("award.html")  # compiled once, before the workers fork
+        units = build_units(
+            writer,
+            registry,
+            award_keys,
+            previous_units,
+            functools.partial(_award_unit, registry, env, registry.site.base_url),
+            scanner,
+            config.workers,
+            threshold=0 if config.jobs > 0 else PARALLEL_THRESHOLD,  # --jobs N: always in parallel
+        )
+        report.units_kept, report.units_produced = units.kept, units.produced
+        stages.lap("awards")
+        for path, data in _outputs(registry, config, env):
             writer.write(path, data)
+        stages.lap("other-pages")
         if report.signing is not None:
             signing_started = time.perf_counter()
             indexes = ob3_status.indexes_for(config.content, registry.awards)
@@ -148,14 +208,22 @@ def build(config: BuildConfig) -> BuildReport:
             for path, data in ob3_publish.outputs(signer, indexes.indexes):
                 writer.write(path, data)
             report.signed, report.signing_seconds = signer.count, time.perf_counter() - signing_started
+            stages.lap("ob3")
         _copy_static(writer, config.templates / "static")
         if registry.site.cname is not None:
             writer.write("CNAME", f"{registry.site.cname}\n".encode())
-        # Last, once every page is written, and before the output check reads the folder.
-        search.write_index(writer, search.indexed_pages(registry))
+        # Last, once every page is written, and before the output check.
+        search_record = _search_index(writer, registry, previous_search, build_cache.stamp)
+        stages.lap("search")
+    stages.lap("flip")
     report.files = writer.written
+    report.files_written, report.files_copied = writer.changed, writer.copied
+    build_cache.save("trees", manifests)
+    build_cache.save("units", units.records)
+    build_cache.save("search", search_record)
+    stages.lap("cache-save")
     if config.update_ledger:
-        report.ledger_added = ledger.record(config.content, registry, writer.written)
+        report.ledger_added = ledger.record(config.content, registry, report.files)
         if indexes is not None:
             report.status_added = ob3_status.record(indexes)
     if delivery is not None:  # last: once the site and the indexes it names are recorded
@@ -165,13 +233,62 @@ def build(config: BuildConfig) -> BuildReport:
         report.delivery = restricted_mod.skipped(
             report.restricted, config.private_folder, config.delivery_folder, why
         )
+    stages.lap("ledger")
     report.seconds = time.perf_counter() - started
+    report.stages = stages.seconds
     return report
 
 
-def _outputs(registry: Registry, config: BuildConfig) -> Iterator[tuple[str, bytes]]:
-    """Every published file, in a fixed order, produced one at a time."""
-    base = registry.site.base_url
+class Stages:
+    """How long each stage of a build took (`badgegen build --timings FILE`)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + now - self._last, 4)
+        self._last = now
+
+
+def _global_digest(
+    registry: Registry, config: BuildConfig, code: bytes, scanner: privacy.OutputScanner
+) -> bytes:
+    """What every award unit depends on besides its own content (see `badgegen.units`)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(code)
+    digest.update(scanner.fingerprint)
+    digest.update(repr((config.base_url, registry.site, registry.signed)).encode())
+    for name in registry.media:
+        digest.update(name.encode() + b"\0" + folder_digest_of_file(config.content / MEDIA_FOLDER / name))
+    return digest.digest()
+
+
+def folder_digest_of_file(path: Path) -> bytes:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+
+
+def _search_index(
+    writer: TreeWriter, registry: Registry, previous: UnitRecord | None, code: bytes
+) -> UnitRecord | None:
+    """Pagefind's index, run again only when an indexed page changed (it reads them all)."""
+    pages = search.indexed_pages(registry)
+    if not pages:
+        return None
+    digest = hashlib.blake2b(code, digest_size=16)
+    for page in pages:
+        digest.update(page.encode() + b"\0" + writer.manifest[page])
+    key = digest.digest()
+    if previous is not None and previous[0] == key and all(writer.keep(p, e) for p, e in previous[1]):
+        return previous
+    before = set(writer.manifest)
+    search.write_index(writer, pages)
+    return key, tuple((p, writer.manifest[p]) for p in writer.manifest if p not in before)
+
+
+def _outputs(registry: Registry, config: BuildConfig, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+    """Every published file but the award units, in a fixed order, produced one at a time."""
     for issuer in registry.issuers.values():
         yield urls.issuer_json(issuer), jsonld.dumps(jsonld.issuer_document(registry, issuer))
         revocations = jsonld.revocation_list_document(registry, issuer)
@@ -185,8 +302,6 @@ def _outputs(registry: Registry, config: BuildConfig) -> Iterator[tuple[str, byt
         yield urls.badge_image(badge), badge.image.data
         if badge.image.format == "svg":  # share previews (og:image) need a PNG: the drawing of the SVG
             yield urls.badge_png(badge), badge.image.png
-    for award in registry.awards.values():
-        yield from _award_files(registry, award, base)
     for endorsement in registry.endorsements.values():
         yield (
             urls.endorsement_json(endorsement),
@@ -194,8 +309,16 @@ def _outputs(registry: Registry, config: BuildConfig) -> Iterator[tuple[str, byt
         )
     for name in registry.media:
         yield urls.media(name), (config.content / MEDIA_FOLDER / name).read_bytes()
-    yield from render_pages(registry, make_environment(config.templates))
+    yield from render_pages(registry, env, awards=False)
     yield ".nojekyll", b""
+
+
+def _award_unit(
+    registry: Registry, env: jinja2.Environment, base: str, award: Award
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of one award: its hosted assertion, baked images and pages."""
+    yield from _award_files(registry, award, base)
+    yield from award_pages(registry, env, award)
 
 
 def _award_files(registry: Registry, award: Award, base: str) -> Iterator[tuple[str, bytes]]:
@@ -210,7 +333,7 @@ def _award_files(registry: Registry, award: Award, base: str) -> Iterator[tuple[
         yield urls.assertion_svg(award), baked.encode("utf-8")
 
 
-def _copy_static(writer: SiteWriter, static: Path) -> None:
+def _copy_static(writer: TreeWriter, static: Path) -> None:
     """The stylesheet and other fixed assets, copied as they are."""
     if not static.is_dir():
         return

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import hashlib
 import io
 import re
 import shlex
@@ -55,7 +56,7 @@ import sys
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 import yaml
@@ -822,20 +823,28 @@ def scan_output(folder: Path, public: frozenset[str], shown_as: str) -> list[Out
     needles = leaks.environment_needles()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
-        shown = f"{shown_as.rstrip('/')}/{relative}"
-        suffix = path.suffix.lower()
-        problems += _key_output_problems(
-            shown, path.read_bytes(), needles, compressed=suffix in COMPRESSED_SUFFIXES
-        )
-        if suffix in TEXT_SUFFIXES:
-            text = path.read_bytes().decode("utf-8", "replace")
-            problems += _text_output_problems(shown, text, public, in_chunk=False)
-        elif suffix in COMPRESSED_SUFFIXES:
-            data = path.read_bytes()
-            data = zlib.decompress(data, wbits=31) if data.startswith(b"\x1f\x8b") else data
-            problems += _text_output_problems(shown, data.decode("utf-8", "replace"), public, in_chunk=False)
-        elif suffix in IMAGE_SUFFIXES:
-            problems += _image_output_problems(shown, path.read_bytes(), public)
+        problems += scan_file(relative, path.read_bytes(), public, needles, shown_as)
+    return problems
+
+
+def scan_file(
+    relative: str, data: bytes, public: frozenset[str], needles: tuple[bytes, ...], shown_as: str
+) -> list[OutputProblem]:
+    """Personal data or a private key in one built file (`relative` to the output folder).
+
+    The build scans each file as it produces it, before anything is flipped live; files
+    it did not produce again were scanned, with the same bytes, when they were produced.
+    """
+    shown = f"{shown_as.rstrip('/')}/{relative}"
+    suffix = PurePosixPath(relative).suffix.lower()
+    problems = _key_output_problems(shown, data, needles, compressed=suffix in COMPRESSED_SUFFIXES)
+    if suffix in TEXT_SUFFIXES:
+        problems += _text_output_problems(shown, data.decode("utf-8", "replace"), public, in_chunk=False)
+    elif suffix in COMPRESSED_SUFFIXES:
+        data = zlib.decompress(data, wbits=31) if data.startswith(b"\x1f\x8b") else data
+        problems += _text_output_problems(shown, data.decode("utf-8", "replace"), public, in_chunk=False)
+    elif suffix in IMAGE_SUFFIXES:
+        problems += _image_output_problems(shown, data, public)
     return problems
 
 
@@ -904,17 +913,36 @@ def registry_addresses(registry: Registry) -> frozenset[str]:
     return frozenset(found)
 
 
-def output_check(registry: Registry, out: Path) -> Callable[[Path], None]:
-    """The check `write.staged_output` runs on the staging folder before swapping it in."""
-    public = registry_addresses(registry)
-    shown = display_path(out)
+class OutputScanner:
+    """Scans each file the build produces, and keeps the problems for the end of the build.
 
-    def check(staging: Path) -> None:
-        problems = scan_output(staging, public, shown)
-        if problems:
-            raise PublishedPersonalData(problems)
+    `fingerprint` says what else than a file's bytes the verdict depends on (the
+    addresses published on purpose, the keys looked for): the build cache keys its
+    reuse of unchanged files with it, so a file is never kept unscanned under new rules.
+    """
 
-    return check
+    def __init__(self, registry: Registry, out: Path) -> None:
+        self.public = registry_addresses(registry)
+        self.needles = leaks.environment_needles()
+        self.shown_as = display_path(out)
+        self.problems: list[OutputProblem] = []
+
+    def __call__(self, relative: str, data: bytes) -> None:
+        self.problems += scan_file(relative, data, self.public, self.needles, self.shown_as)
+
+    @property
+    def fingerprint(self) -> bytes:
+        digest = hashlib.blake2b(digest_size=16)
+        for item in sorted(self.public):
+            digest.update(item.encode() + b"\0")
+        for needle in sorted(self.needles):
+            digest.update(hashlib.sha256(needle).digest())
+        return digest.digest()
+
+    def check(self) -> None:
+        """Refuse the build (nothing is flipped live) if any produced file holds personal data."""
+        if self.problems:
+            raise PublishedPersonalData(self.problems)
 
 
 # --- commands -------------------------------------------------------------------------------

@@ -73,10 +73,13 @@ def _other_language(path: str, lang: str) -> str:
     return path.removeprefix("en/") if lang == "en" else "en/" + path
 
 
-def render_pages(registry: Registry, env: jinja2.Environment) -> Iterator[Page]:
-    """Every page of the site in every language, as (path, bytes), in a fixed order."""
+def render_pages(registry: Registry, env: jinja2.Environment, *, awards: bool = True) -> Iterator[Page]:
+    """Every page of the site in every language, as (path, bytes), in a fixed order.
+
+    `awards=False` leaves out the award pages (the build produces them per award: `award_pages`).
+    """
     for lang in registry.site.languages:
-        yield from _pages_in(registry, env, lang)
+        yield from _pages_in(registry, env, lang, awards=awards)
     yield "404.html", _render(env, "404.html", _context(registry, "404.html", "fr", root=True))
     yield urls.sitemap(), sitemap(registry)
     yield urls.robots(), robots(registry)
@@ -126,7 +129,13 @@ def robots(registry: Registry) -> bytes:
     ).encode()
 
 
-def _pages_in(registry: Registry, env: jinja2.Environment, lang: str) -> Iterator[Page]:
+def award_pages(registry: Registry, env: jinja2.Environment, award: Award) -> Iterator[Page]:
+    """The page of one award, in every language."""
+    for lang in registry.site.languages:
+        yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
+
+
+def _pages_in(registry: Registry, env: jinja2.Environment, lang: str, *, awards: bool) -> Iterator[Page]:
     listed = sorted((a for a in registry.awards.values() if a.listed), key=lambda a: (a.issued_on, a.id))
     yield _page(env, registry, lang, urls.page(lang), "home.html", recent=list(reversed(listed))[:6])
     yield _page(env, registry, lang, urls.catalogue_page(lang), "catalogue.html")
@@ -136,8 +145,9 @@ def _pages_in(registry: Registry, env: jinja2.Environment, lang: str) -> Iterato
         yield _page(env, registry, lang, urls.badge_page(badge, lang), "badge.html", badge=badge)
     for issuer in registry.issuers.values():
         yield _page(env, registry, lang, urls.issuer_page(issuer, lang), "issuer.html", issuer=issuer)
-    for award in registry.awards.values():
-        yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
+    if awards:
+        for award in registry.awards.values():
+            yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
     filters = search.search_filters(registry, lang)
     yield _page(env, registry, lang, urls.search_page(lang), "search.html", search_filters=filters)
     for earner in registry.earners.values():  # portfolios: linked from their awards, listed nowhere

@@ -43,7 +43,7 @@ from badgegen import urls
 from badgegen.errors import BuildError
 from badgegen.i18n import format_date, translate
 from badgegen.model import Award, BadgeClass, Issuer, Registry
-from badgegen.write import SiteWriter
+from badgegen.trees import TreeWriter
 
 #: Files of Pagefind's bundle that the site does not use (its ready-made interfaces): left out.
 UNUSED_BUNDLE_FILES = frozenset(
@@ -200,7 +200,7 @@ def pagefind_executable() -> Path:
     return found
 
 
-def write_index(writer: SiteWriter, pages: list[str]) -> None:
+def write_index(writer: TreeWriter, pages: list[str]) -> None:
     """Index `pages` (already written under `writer.root`) and write the bundle under pagefind/."""
     if not pages:
         return  # nothing to find: the search page says the search is unavailable

@@ -200,7 +200,8 @@ def test_failed_build_leaves_previous_site_untouched(
     assert "ponctualite.yaml" in err and "famile" in err
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"], "no staging folder left behind"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".badgegen-cache", "content", "site"], "no staging folder left behind"
 
 
 def test_writer_refuses_escapes_and_duplicates(tmp_path: Path) -> None:

@@ -306,7 +306,14 @@ def test_output_scan_refuses_a_planted_address_and_keeps_the_previous_site(
     assert "camille" not in message and "exemple.fr" not in message
     assert message.splitlines()[-1].endswith(": rien n'a été publié, l'ancien site reste en place.")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "templates"]
+    # The refused build was written into the next tree only (and the cache): never into site/.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".badgegen-cache",
+        ".site.next",
+        "content",
+        "site",
+        "templates",
+    ]
 
 
 def test_output_scan_allows_the_public_addresses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -336,7 +343,8 @@ def test_build_command_exits_2_on_output_findings(
         "1 problem in the built site: nothing was published, the previous site stays in place.",
     ]
     assert not (tmp_path / "site").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "templates"]
+    # Only the next tree (never served) holds the refused files; no cache is saved for a failed build.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.next", "content", "templates"]
 
 
 def test_output_scan_reads_images(tmp_path: Path) -> None:

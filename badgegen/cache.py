@@ -1,0 +1,153 @@
+"""The build cache: what earlier builds learnt, so that an unchanged registry is not rebuilt.
+
+It lives beside the output (`.badgegen-cache/` next to `site/`), never inside it,
+and it is safe to delete at any time: the next build is then a full one, with the
+same bytes. It is never trusted over the content:
+
+- every entry is keyed by digests of what it was computed from (the content, the
+  code, the templates, the libraries that shape the bytes), so changed content or a
+  new version of badgegen simply misses;
+- a cache written by another version of badgegen, or damaged, is ignored whole.
+
+Each part is one pickle file, written atomically (a temporary file renamed over it).
+The files are the build's own (never downloaded, never shared between machines
+unless you copy them yourself): loading a pickle runs code, so do not put someone
+else's `.badgegen-cache/` beside your site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+#: Bump when the shape of what is stored changes.
+CACHE_FORMAT = 1
+CACHE_FOLDER_NAME = ".badgegen-cache"
+PACKAGE_ROOT = Path(__file__).resolve().parent
+#: The libraries whose version changes the bytes of the site.
+SHAPING_LIBRARIES = (
+    "jinja2",
+    "markdown",
+    "nh3",
+    "pillow",
+    "pyld",
+    "pyyaml",
+    "markupsafe",
+    "segno",
+    "resvg-py",
+)
+
+
+class BuildCache:
+    """Named parts, each loaded on demand and saved when the build succeeds."""
+
+    def __init__(self, folder: Path | None, stamp: bytes) -> None:
+        self.folder = folder
+        self.stamp = stamp  # the code fingerprint: parts stored by other code are ignored
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def load(self, name: str) -> Any:
+        """The stored part `name`, or None (missing, damaged, or stored by other code)."""
+        if self.folder is None:
+            return None
+        try:
+            with (self.folder / f"{name}.pickle").open("rb") as stream:
+                stamp = pickle.load(stream)
+                if stamp != (CACHE_FORMAT, self.stamp):
+                    return None
+                return pickle.load(stream)
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+            ValueError,
+            TypeError,
+        ):
+            return None
+
+    def save(self, name: str, value: Any) -> None:
+        """Store `value` as part `name`, atomically; a cache that cannot be written is skipped."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            readme = self.folder / "README.txt"
+            if not readme.exists():
+                readme.write_text(README, "utf-8")
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump((CACHE_FORMAT, self.stamp), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                Path(temporary).replace(self.folder / f"{name}.pickle")
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+
+
+README = """Cache de construction de badgegen : peut être supprimé à tout moment (la
+prochaine construction sera complète, avec les mêmes octets). Ne pas publier.
+
+badgegen build cache: safe to delete at any time (the next build is a full one,
+with the same bytes). Never publish it.
+"""
+
+
+def default_folder(out: Path) -> Path:
+    """Beside the output folder (`site/` → `.badgegen-cache/`), never inside it."""
+    return out.absolute().parent / CACHE_FOLDER_NAME
+
+
+def code_fingerprint(templates: Path) -> bytes:
+    """What the bytes of the site depend on besides the content: badgegen, its templates,
+    its schemas and contexts, and the versions of the libraries that shape the output."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(_package_digest())
+    digest.update(folder_digest(templates))
+    return digest.digest()
+
+
+@cache
+def _package_digest() -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    files = sorted(
+        p
+        for p in PACKAGE_ROOT.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
+    _update_with_files(digest, PACKAGE_ROOT, files)
+    for name in SHAPING_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\n".encode())
+    return digest.digest()
+
+
+def folder_digest(folder: Path) -> bytes:
+    """A digest of every file under `folder` (names and bytes)."""
+    digest = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        _update_with_files(digest, folder, sorted(p for p in folder.rglob("*") if p.is_file()))
+    return digest.digest()
+
+
+def _update_with_files(digest: Any, root: Path, files: Iterable[Path]) -> None:
+    for file in files:
+        data = file.read_bytes()
+        digest.update(f"{file.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)

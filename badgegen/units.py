@@ -1,0 +1,249 @@
+"""Incremental builds: each award's files are one *unit*, rebuilt only when what it shows changed.
+
+Awards are what grows (thousands a year, each with its hosted assertion, baked
+images and a page per language); everything else — badges, issuers, listings,
+search — is bounded by the number of badge classes and is produced every time.
+
+A unit's *key* is a digest of everything its bytes are made from:
+
+- the award's own file (its parsed data: a comment edit changes nothing published);
+- its badge class (file and image), the badge's issuer (file and logo), the badge's
+  endorsements and their endorsers;
+- the award's endorsements and their endorsers, the portfolio that shows it;
+- its status at the build time (valid, expired, revoked), its OB 3.0 status index;
+- the *global* digest: registry.yaml, the base address, the code and templates of
+  badgegen and the versions of the libraries that shape the bytes, the media files,
+  the signing key's public half, the privacy scan's rules.
+
+When the key is the one the cache remembers and the files it produced are still in
+the next tree (or in the live one, checked byte for byte), the unit is kept as it
+is: nothing is rendered, baked, signed, scanned or written. A unit that is not
+kept is produced whole; on several cores, units are produced in parallel by forked
+workers, each writing its own files into the next tree (`badgegen.trees`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from badgegen.load import RawContent
+from badgegen.model import Award, BadgeClass, Endorsement, Issuer, Registry
+from badgegen.privacy import OutputProblem, scan_file
+from badgegen.trees import Entry, TreeWriter, check_relpath, sync_file
+
+#: A unit as the cache remembers it: its key, and the files it produced.
+UnitRecord = tuple[bytes, tuple[tuple[str, Entry], ...]]
+Produce = Callable[[Award], Iterable[tuple[str, bytes]]]
+#: Below this many units to produce, forking workers costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+
+def _digest(*parts: bytes) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.digest()
+
+
+def data_digest(data: Any) -> bytes:
+    """A digest of a parsed YAML document (plain dicts, lists and scalars: `repr` is exact)."""
+    return _digest(repr(data).encode("utf-8"))
+
+
+class UnitKeys:
+    """The key of each award's unit, from the content it is made of (see the module doc)."""
+
+    def __init__(self, raw: RawContent, registry: Registry, global_digest: bytes) -> None:
+        self.registry = registry
+        self.documents: dict[tuple[str, str], bytes] = {
+            (doc.kind, doc.id): data_digest(doc.data) for doc in raw.documents if not doc.private
+        }
+        self.global_digest = global_digest
+        self._issuers: dict[str, bytes] = {}
+        self._badges: dict[str, bytes] = {}
+        self._endorsements: dict[str, bytes] = {}
+        self._earner_of_award: dict[str, bytes] = {}
+        for earner in registry.earners.values():
+            earner_digest = self._document("earner", earner.slug)
+            for award in earner.awards:
+                self._earner_of_award[award.id] = earner_digest
+
+    def _document(self, kind: str, name: str) -> bytes:
+        return self.documents.get((kind, name), b"?" + name.encode())
+
+    def issuer(self, issuer: Issuer) -> bytes:
+        if issuer.slug not in self._issuers:
+            image = issuer.image.data if issuer.image is not None else b""
+            self._issuers[issuer.slug] = _digest(self._document("issuer", issuer.slug), _digest(image))
+        return self._issuers[issuer.slug]
+
+    def endorsement(self, endorsement: Endorsement) -> bytes:
+        if endorsement.id not in self._endorsements:
+            self._endorsements[endorsement.id] = _digest(
+                self._document("endorsement", endorsement.id), self.issuer(endorsement.endorser)
+            )
+        return self._endorsements[endorsement.id]
+
+    def badge(self, badge: BadgeClass) -> bytes:
+        if badge.slug not in self._badges:
+            endorsed = [self.endorsement(e) for e in self.registry.endorsements_of("badge", badge.slug)]
+            self._badges[badge.slug] = _digest(
+                self._document("badge", badge.slug),
+                _digest(badge.image.data),
+                self.issuer(badge.issuer),
+                *endorsed,
+            )
+        return self._badges[badge.slug]
+
+    def award(self, award: Award, *extra: bytes) -> bytes:
+        """The key of `award`'s unit; `extra` adds what only some builds have (OB 3.0 index)."""
+        endorsed = [self.endorsement(e) for e in self.registry.endorsements_of("award", award.id)]
+        return _digest(
+            self.global_digest,
+            self._document("award", award.id),
+            self.badge(award.badge),
+            self.registry.status(award).encode(),
+            self._earner_of_award.get(award.id, b"-"),
+            _digest(*endorsed),
+            *extra,
+        )
+
+
+@dataclass
+class UnitOutcome:
+    """What producing one unit did."""
+
+    unit: str
+    key: bytes
+    files: list[tuple[str, Entry, bool]]  # path, entry, whether the file was (re)written
+    problems: list[OutputProblem]
+
+
+@dataclass
+class UnitsReport:
+    kept: int = 0
+    produced: int = 0
+    records: dict[str, UnitRecord] = field(default_factory=dict)
+
+
+@dataclass
+class _Job:
+    """What a worker needs; set before forking, so workers inherit it instead of unpickling it."""
+
+    awards: Mapping[str, Award]
+    produce: Produce
+    root: Path
+    old: Mapping[str, Entry]
+    known: bool
+    public: frozenset[str]
+    needles: tuple[bytes, ...]
+    shown_as: str
+
+
+_JOB: _Job | None = None
+
+
+def _produce_one(job: _Job, award: Award, key: bytes) -> UnitOutcome:
+    outcome = UnitOutcome(award.id, key, [], [])
+    for path, data in job.produce(award):
+        relpath = check_relpath(path)
+        outcome.problems += scan_file(relpath, data, job.public, job.needles, job.shown_as)
+        entry, wrote = sync_file(job.root, relpath, data, job.old.get(relpath), known=job.known)
+        outcome.files.append((relpath, entry, wrote))
+    return outcome
+
+
+def _produce_batch(batch: Sequence[tuple[str, bytes]]) -> list[UnitOutcome]:
+    job = _JOB
+    assert job is not None, "a worker started without its job"
+    return [_produce_one(job, job.awards[award_id], key) for award_id, key in batch]
+
+
+def _batches(items: Sequence[tuple[str, bytes]], jobs: int) -> Iterator[Sequence[tuple[str, bytes]]]:
+    """Batches small enough to balance the workers, large enough to amortise the exchange."""
+    size = max(16, min(512, len(items) // (jobs * 8) or 1))
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def build_units(
+    writer: TreeWriter,
+    registry: Registry,
+    keys: Mapping[str, bytes],
+    previous: Mapping[str, UnitRecord],
+    produce: Produce,
+    scanner: Any,
+    jobs: int,
+    threshold: int = PARALLEL_THRESHOLD,
+) -> UnitsReport:
+    """Keep or produce every award's unit into `writer`'s tree; return the new records."""
+    report = UnitsReport()
+    todo: list[tuple[str, bytes]] = []
+    for award_id, award in registry.awards.items():
+        key = keys[award_id]
+        record = previous.get(award_id)
+        if record is not None and record[0] == key and _keep_all(writer, record[1]):
+            report.records[award_id] = record
+            report.kept += 1
+        else:
+            todo.append((award.id, key))
+    job = _Job(
+        registry.awards,
+        produce,
+        writer.root,
+        writer.old,
+        writer.known,
+        scanner.public,
+        scanner.needles,
+        scanner.shown_as,
+    )
+    for outcome in _run(job, todo, jobs, threshold):
+        for relpath, entry, wrote in outcome.files:
+            writer.record(relpath, entry, wrote=wrote)
+        scanner.problems.extend(outcome.problems)
+        report.records[outcome.unit] = (outcome.key, tuple((p, e) for p, e, _ in outcome.files))
+        report.produced += 1
+    return report
+
+
+def _keep_all(writer: TreeWriter, files: tuple[tuple[str, Entry], ...]) -> bool:
+    """Keep every file of a unit, or none (then the unit is produced again)."""
+    kept: list[str] = []
+    for relpath, entry in files:
+        if not writer.keep(relpath, entry):
+            for path in kept:
+                writer.manifest.pop(path, None)
+            return False
+        kept.append(relpath)
+    return True
+
+
+def _run(job: _Job, todo: list[tuple[str, bytes]], jobs: int, threshold: int) -> Iterator[UnitOutcome]:
+    """Produce the units of `todo`, in order, in this process or in `jobs` forked workers."""
+    global _JOB
+    if jobs <= 1 or len(todo) < max(threshold, 1) or "fork" not in multiprocessing.get_all_start_methods():
+        for award_id, key in todo:
+            yield _produce_one(job, job.awards[award_id], key)
+        return
+    _JOB = job
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for outcomes in pool.imap(_produce_batch, list(_batches(todo, jobs))):
+                yield from outcomes
+    finally:
+        _JOB = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

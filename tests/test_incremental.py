@@ -1,0 +1,191 @@
+"""Incremental builds give exactly the bytes of a clean build, and skip what did not change.
+
+Each step changes one kind of content (an award, a badge class, an issuer, an
+endorsement, a portfolio, the registry itself, a template…), then builds twice:
+incrementally (the cache and both output trees of the steps before) and from
+nothing (`--no-cache`, a new folder). The two sites must be identical, file for
+file, byte for byte — Pagefind's filter files aside (not byte-deterministic, see
+tests/test_build.py). The counts of `--timings` say what the incremental build
+kept, produced and wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from badgegen.cli import main
+from badgegen.trees import next_tree
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "content"
+BASE = "https://registre.example.org/iae/"
+AWARD = "3zmiiuocrbqukwotd3u3"  # listed, endorsed, with evidence
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {path: data for path, data in found.items() if not _pagefind_unstable(path)}
+
+
+def _pagefind_unstable(path: str) -> bool:
+    return (
+        path.startswith("pagefind/filter/")
+        or path == "pagefind/pagefind-entry.json"
+        or (path.startswith("pagefind/pagefind.") and path.endswith(".pf_meta"))
+    )
+
+
+def _build(content: Path, out: Path, *extra: str) -> dict[str, Any]:
+    timings = out.parent / f"{out.name}-timings.json"
+    args = ["build", "--content", str(content), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
+    assert main([*args, "--timings", str(timings), *extra]) == 0
+    figures: dict[str, Any] = json.loads(timings.read_text("utf-8"))
+    return figures
+
+
+def _replace(file: Path, old: str, new: str) -> None:
+    text = file.read_text("utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _first_line_value(file: Path, key: str) -> str:
+    for line in file.read_text("utf-8").splitlines():
+        if line.startswith(f"{key}:"):
+            return line
+    raise AssertionError(f"no {key} in {file}")
+
+
+def _award_file(content: Path, award_id: str) -> Path:
+    return next(content.glob(f"awards/*/{award_id}.yaml"))
+
+
+def _change_award(content: Path) -> None:
+    _replace(_award_file(content, AWARD), "pendant deux mois", "pendant trois mois")
+
+
+def _change_badge(content: Path) -> None:
+    _replace(content / "badges/ponctualite.yaml", "ponctuel", "ponctuelle et ponctuel")
+
+
+def _change_issuer(content: Path) -> None:
+    issuer = content / "issuers/paysages-du-val.yaml"
+    line = _first_line_value(issuer, "name")
+    _replace(issuer, line, line.rstrip('"') + ' SCOP"' if line.endswith('"') else line + " SCOP")
+
+
+def _change_endorsement(content: Path) -> None:
+    _replace(content / "endorsements/2026-paysages-du-val-award-espaces-verts.yaml", "stage", "contrat")
+
+
+def _change_earner(content: Path) -> None:
+    _replace(content / "earners/lou.yaml", "name: Lou", "name: Loulou")
+
+
+def _change_registry(content: Path) -> None:
+    _replace(content / "registry.yaml", "Vos compétences comptent.", "Vos compétences comptent beaucoup.")
+
+
+def _comment_only(content: Path) -> None:
+    file = _award_file(content, AWARD)
+    file.write_text("# un commentaire ne change rien de publié\n" + file.read_text("utf-8"), "utf-8")
+
+
+def _add_award(content: Path) -> None:
+    source = _award_file(content, AWARD)
+    text = source.read_text("utf-8").replace("6d5fd6f4", "7d5fd7f4").replace("b8e8d59e", "c8e8d59e")
+    (source.parent / "aaaaaaaaaaaaaaaaaaaa.yaml").write_text(text, "utf-8")
+
+
+def _revoke(content: Path) -> None:
+    file = _award_file(content, "qpiymmfbovbbxqqnmike")  # in no portfolio
+    file.write_text(
+        file.read_text("utf-8") + 'revoked:\n  "on": "2026-11-01"\n  reason: "Attribué par erreur."\n',
+        "utf-8",
+    )
+
+
+STEPS: list[tuple[str, Callable[[Path], None]]] = [
+    ("award", _change_award),
+    ("badge", _change_badge),
+    ("issuer", _change_issuer),
+    ("endorsement", _change_endorsement),
+    ("earner", _change_earner),
+    ("registry", _change_registry),
+    ("comment", _comment_only),
+    ("new-award", _add_award),
+    ("revoke", _revoke),
+]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One content folder and one incremental output, shared by the steps in order."""
+    root = tmp_path_factory.mktemp("incremental")
+    content = root / "content"
+    shutil.copytree(EXAMPLE, content)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1795953600")
+        _build(content, root / "site")
+    return content, root / "site"
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(workspace: tuple[Path, Path]) -> None:
+    content, out = workspace
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    figures = _build(content, out)  # fills the next tree (copies from the live one)
+    assert figures["units_produced"] == 0 and figures["units_kept"] == 15
+    figures = _build(content, out)
+    assert figures["files_written"] == 0 and figures["files_copied"] == 0
+    assert figures["units_produced"] == 0
+    # The live tree of now is the one of two builds ago, untouched since.
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(("name", "change"), STEPS, ids=[name for name, _ in STEPS])
+def test_incremental_build_equals_a_clean_build(
+    workspace: tuple[Path, Path], tmp_path: Path, name: str, change: Callable[[Path], None]
+) -> None:
+    content, out = workspace
+    _build(content, out)  # both trees and the cache are up to date with the step before
+    change(content)
+    figures = _build(content, out)
+    clean = tmp_path / "clean"
+    _build(content, clean, "--no-cache")
+    incremental, expected = _files(out), _files(clean)
+    assert incremental.keys() == expected.keys()
+    assert [path for path in expected if incremental[path] != expected[path]] == []
+    if name == "comment":
+        assert figures["units_produced"] == 0 and figures["files_written"] == 0
+    if name in ("award", "new-award", "revoke", "earner", "endorsement"):
+        assert 1 <= figures["units_produced"] <= 3, figures  # that award, its portfolio's others
+    assert not next_tree(clean).exists(), "a first build makes no next tree"
+
+
+def test_a_deleted_cache_or_tree_changes_nothing(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    """The cache is never needed: without it, or without the next tree, the bytes are the same."""
+    content, out = workspace
+    _build(content, out)
+    reference = _files(out)
+    shutil.rmtree(out.parent / ".badgegen-cache")
+    figures = _build(content, out)  # unknown trees: compared by reading, every unit produced
+    # Pagefind ran again (its cache entry is gone): only its unstable files may differ.
+    unstable = [p for p in out.rglob("*") if _pagefind_unstable(p.relative_to(out).as_posix())]
+    assert figures["units_kept"] == 0 and figures["files_written"] <= len(unstable)
+    assert _files(out) == reference
+    shutil.rmtree(next_tree(out))
+    _build(content, out)
+    assert _files(out) == reference
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    _build(EXAMPLE, serial, "--no-cache", "--jobs", "1")
+    _build(EXAMPLE, parallel, "--no-cache", "--jobs", "2")
+    assert _files(serial) == _files(parallel)
