@@ -20,6 +20,9 @@ both 1-based, so every later error can point at the exact place.
 
 from __future__ import annotations
 
+import re
+import sys
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -55,13 +58,38 @@ class YamlProblem(Exception):
     params: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YamlDocument:
-    """The plain data of one file plus where each value stands in it."""
+    """The plain data of one file plus where each value stands in it.
+
+    The positions are kept compact (a few bytes each, for tens of thousands of files):
+    `marks` holds 1-based (line, column) pairs in the order of a walk through `data`:
+    each value's position, and within a mapping each key's position just before its
+    value's. `positions` and `key_positions` are rebuilt from them when first asked for.
+    `data` is as read: never change it (the positions are found by walking it).
+    """
 
     data: Any
-    positions: dict[JsonPath, Position]
-    key_positions: dict[JsonPath, Position] = field(default_factory=dict)
+    marks: bytes
+    _index: tuple[dict[JsonPath, Position], dict[JsonPath, Position]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def positions(self) -> dict[JsonPath, Position]:
+        """Where each value starts, by JSON path."""
+        return self._positions()[0]
+
+    @property
+    def key_positions(self) -> dict[JsonPath, Position]:
+        """Where each mapping key stands, by the JSON path of its value."""
+        return self._positions()[1]
+
+    def _positions(self) -> tuple[dict[JsonPath, Position], dict[JsonPath, Position]]:
+        if self._index is None:
+            object.__setattr__(self, "_index", _index_marks(self.data, self.marks))
+        assert self._index is not None
+        return self._index
 
     def position_of(self, path: JsonPath) -> Position:
         """Where the value at `path` starts, or its nearest ancestor's."""
@@ -75,6 +103,28 @@ class YamlDocument:
         """Where the key naming `path` stands (the line to add to or delete), else its value's."""
         found = self.key_positions.get(path)
         return found if found is not None else (self.position_of(path) if path else (1, 1))
+
+
+def _index_marks(data: Any, marks: bytes) -> tuple[dict[JsonPath, Position], dict[JsonPath, Position]]:
+    """The positions of every value and key, from the walk order that `marks` follows."""
+    numbers = array("I")
+    numbers.frombytes(marks)
+    positions: dict[JsonPath, Position] = {}
+    keys: dict[JsonPath, Position] = {}
+    next_mark = iter(zip(numbers[::2], numbers[1::2], strict=True)).__next__
+
+    def walk(value: Any, path: JsonPath) -> None:
+        positions[path] = next_mark()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                keys[(*path, key)] = next_mark()
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(data, ())
+    return positions, keys
 
 
 class _StrictComposer(yaml.SafeLoader):
@@ -121,7 +171,23 @@ def decode_utf8(raw: bytes) -> str:
 
 
 def parse_yaml(text: str) -> YamlDocument:
-    """Parse `text` (one YAML document) into data and positions, strictly."""
+    """Parse `text` (one YAML document) into data and positions, strictly.
+
+    libyaml's C parser reads it when PyYAML has it (about twenty times faster). Its
+    answer is kept only for a plain document, which the pure-Python parser would read
+    the same way; anything it refuses or that needs a closer look (an anchor, an alias,
+    a tag, a key given twice, a flow collection...) is read again by the pure-Python
+    parser, whose result and messages are the reference (`parse_yaml_python`).
+    """
+    if LIBYAML:
+        found = _parse_libyaml(text)
+        if found is not None:
+            return found
+    return parse_yaml_python(text)
+
+
+def parse_yaml_python(text: str) -> YamlDocument:
+    """`parse_yaml` with PyYAML's pure-Python parser only: the reference for every result."""
     try:
         # The reader checks the whole text for control characters right here.
         loader = _StrictComposer(text)
@@ -146,31 +212,28 @@ def parse_yaml(text: str) -> YamlDocument:
         raise YamlProblem("yaml-syntax", (1, 1), {"problem": str(exc)}) from exc
     finally:
         loader.dispose()
-    positions: dict[JsonPath, Position] = {}
-    key_positions: dict[JsonPath, Position] = {}
+    marks = array("I")
     if node is None:
-        return YamlDocument(None, {(): (1, 1)})
-    return YamlDocument(_to_python(node, (), positions, key_positions), positions, key_positions)
+        marks.extend((1, 1))
+        return YamlDocument(None, marks.tobytes())
+    return YamlDocument(_to_python(node, marks), marks.tobytes())
 
 
-def _to_python(
-    node: Node, path: JsonPath, positions: dict[JsonPath, Position], keys: dict[JsonPath, Position]
-) -> Any:
-    positions[path] = _pos(node.start_mark)
+def _to_python(node: Node, marks: array[int]) -> Any:
+    marks.extend(_pos(node.start_mark))
     if node.tag not in _PLAIN_TAGS:
         raise YamlProblem("yaml-tag", _pos(node.start_mark), {"tag": _show_tag(str(node.tag))})
     if isinstance(node, MappingNode):
-        return _mapping(node, path, positions, keys)
+        return _mapping(node, marks)
     if isinstance(node, SequenceNode):
-        return [_to_python(item, (*path, i), positions, keys) for i, item in enumerate(node.value)]
+        return [_to_python(item, marks) for item in node.value]
     assert isinstance(node, ScalarNode)
-    return _scalar(node)
+    return _scalar(str(node.tag), str(node.value))
 
 
-def _mapping(
-    node: MappingNode, path: JsonPath, positions: dict[JsonPath, Position], keys: dict[JsonPath, Position]
-) -> Any:
+def _mapping(node: MappingNode, marks: array[int]) -> Any:
     result: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             raise YamlProblem("yaml-alias", _pos(key_node.start_mark), {"name": "<<"})
@@ -178,32 +241,159 @@ def _mapping(
             raise YamlProblem("yaml-key", _pos(key_node.start_mark))
         if key_node.tag not in _PLAIN_TAGS:
             raise YamlProblem("yaml-tag", _pos(key_node.start_mark), {"tag": _show_tag(str(key_node.tag))})
-        key = str(key_node.value)
+        key = _intern(str(key_node.value))
         if key in result:
-            first = keys[(*path, key)]
             raise YamlProblem(
                 "yaml-duplicate-key",
                 _pos(key_node.start_mark),
-                {"key": key, "first_line": str(first[0])},
+                {"key": key, "first_line": str(key_lines[key])},
             )
-        keys[(*path, key)] = _pos(key_node.start_mark)
-        result[key] = _to_python(value_node, (*path, key), positions, keys)
+        line, column = _pos(key_node.start_mark)
+        key_lines[key] = line
+        marks.extend((line, column))
+        result[key] = _to_python(value_node, marks)
     return result
 
 
-def _scalar(node: ScalarNode) -> Any:
-    value = str(node.value)
-    if node.tag == "tag:yaml.org,2002:bool":
-        return _BOOL_WORDS.get(value.lower(), value)
-    if node.tag == "tag:yaml.org,2002:null":
+# --- the fast path: libyaml ---------------------------------------------------------------
+
+#: Whether PyYAML was built with libyaml (its C parser); tests turn it off to compare.
+LIBYAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
+
+
+#: A block scalar's header followed by a comment with no space (`|-#`): libyaml reads it,
+#: PyYAML refuses it.
+_ODD_HEADER = re.compile(r"[|>][-+0-9]*#")
+
+
+class _NotPlain(Exception):
+    """The document needs the pure-Python parser: its verdict, or its exact message."""
+
+
+def _parse_libyaml(text: str) -> YamlDocument | None:
+    """The document read by libyaml, or None when only the pure-Python parser may answer.
+
+    None for anything out of the ordinary, whatever the reason: libyaml refusing the
+    text (its messages differ from PyYAML's), an anchor or alias, a tag outside the
+    plain ones, a key that is not plain text or is given twice, a merge key, a flow
+    collection (`[a, b]`, `{a: 1}`: where the two parsers are known to disagree), a byte
+    order mark, or the text being no single document. What is left is block YAML made
+    of plain, quoted and block scalars, which both parsers read alike (a property test
+    compares them on generated YAML).
+    """
+    if not text.endswith("\n") or "\t" in text or "\ufeff" in text or _ODD_HEADER.search(text):
         return None
-    if _surprising_number(node.tag, value):
+    marks = array("I")
+    try:
+        parser = yaml.CSafeLoader(text)
+    except Exception:  # any failure: the reference parser will say what is wrong
+        return None
+    try:
+        reader = _LibyamlReader(parser, marks)
+        data = reader.document()
+    except Exception:  # any failure: the reference parser will say what is wrong
+        return None
+    finally:
+        parser.dispose()
+    return YamlDocument(data, marks.tobytes())
+
+
+class _LibyamlReader:
+    """Builds data and marks from libyaml's events, refusing (`_NotPlain`) anything unusual."""
+
+    def __init__(self, parser: Any, marks: array[int]) -> None:
+        self.get_event = parser.get_event
+        self.peek_event = parser.peek_event
+        self.resolve = parser.resolve
+        self.marks = marks
+
+    def document(self) -> Any:
+        get_event, peek_event = self.get_event, self.peek_event
+        if type(get_event()) is not yaml.StreamStartEvent:
+            raise _NotPlain
+        if type(peek_event()) is yaml.StreamEndEvent:
+            get_event()
+            self.marks.extend((1, 1))
+            return None
+        if type(get_event()) is not yaml.DocumentStartEvent:
+            raise _NotPlain
+        data = self.node()
+        if type(get_event()) is not yaml.DocumentEndEvent or type(get_event()) is not yaml.StreamEndEvent:
+            raise _NotPlain
+        return data
+
+    def node(self) -> Any:
+        event = self.get_event()
+        kind = type(event)
+        mark = event.start_mark
+        self.marks.extend((mark.line + 1, mark.column + 1))
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _NotPlain
+            tag = self.resolve(ScalarNode, event.value, event.implicit)
+            if tag not in _PLAIN_TAGS:  # the merge key `<<`, alone
+                raise _NotPlain
+            return _scalar(tag, event.value)
+        if kind is yaml.MappingStartEvent:
+            self.collection(event)
+            return self.mapping()
+        if kind is yaml.SequenceStartEvent:
+            self.collection(event)
+            items = []
+            while type(self.peek_event()) is not yaml.SequenceEndEvent:
+                items.append(self.node())
+            self.get_event()
+            return items
+        raise _NotPlain  # an alias, or an event out of place
+
+    @staticmethod
+    def collection(event: Any) -> None:
+        if event.anchor is not None or event.flow_style or event.tag is not None:
+            raise _NotPlain
+
+    def mapping(self) -> dict[str, Any]:
+        get_event, resolve, marks = self.get_event, self.resolve, self.marks
+        result: dict[str, Any] = {}
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.MappingEndEvent:
+                return result
+            if kind is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
+                raise _NotPlain
+            if resolve(ScalarNode, event.value, event.implicit) not in _PLAIN_TAGS:  # the merge key `<<`
+                raise _NotPlain
+            key = _intern(event.value)
+            if key in result:
+                raise _NotPlain
+            mark = event.start_mark
+            marks.extend((mark.line + 1, mark.column + 1))
+            result[key] = self.node()
+
+
+# --- values -------------------------------------------------------------------------------
+
+#: Reads numbers exactly as PyYAML's SafeLoader does (it keeps no state between calls).
+_NUMBERS = yaml.constructor.SafeConstructor()
+
+
+def _intern(key: str) -> str:
+    """Keys repeat in every file: one copy of each (tens of thousands of files are read)."""
+    return sys.intern(key) if len(key) <= 64 else key
+
+
+def _scalar(tag: str, value: str) -> Any:
+    if tag == "tag:yaml.org,2002:bool":
+        return _BOOL_WORDS.get(value.lower(), value)
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if _surprising_number(tag, value):
         return value
     try:
-        if node.tag == "tag:yaml.org,2002:int":
-            return yaml.SafeLoader.construct_yaml_int(yaml.SafeLoader(""), node)
-        if node.tag == "tag:yaml.org,2002:float":
-            return yaml.SafeLoader.construct_yaml_float(yaml.SafeLoader(""), node)
+        if tag == "tag:yaml.org,2002:int":
+            return _NUMBERS.construct_yaml_int(ScalarNode(tag, value))
+        if tag == "tag:yaml.org,2002:float":
+            return _NUMBERS.construct_yaml_float(ScalarNode(tag, value))
     except ValueError:
         # `0x_` or `0b_` look like numbers to YAML's resolver but are not: keep the text.
         pass
