@@ -4,23 +4,42 @@ The schemas (Draft 2020-12, in `badgegen/schemas/`) are the single description
 of what a content file may contain; a test checks that every property has a
 `description`. This module only turns jsonschema's findings into located,
 translated `ContentError`s: jsonschema's own messages are written for developers.
+
+Speed: a compiled validator (jsonschema-rs, in Rust, a few microseconds a
+document) answers first, and only a document it does not call valid goes through
+jsonschema, whose errors are the ones reported: jsonschema is the reference, the
+fast validator only ever spares it work. For that to be safe, the fast validator
+must never call valid what jsonschema refuses. Our schemas use only keywords whose
+meaning both share (`type`, `properties`, `required`, `enum`, `pattern`...: no `not`,
+`oneOf` or `if`, where a stricter check could turn into a looser one), `format` is
+an annotation for both (neither is given a format checker), and each `pattern` is
+rewritten for Rust's regex engine so that it matches the same texts as Python's
+`re` or fewer (`_rust_pattern`); `tests/test_fast_schema.py` checks all of it.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from badgegen.errors import ContentError, dotted_path, make_error
-from badgegen.load import RawDocument
 from badgegen.privacy import find_personal_data
+
+if TYPE_CHECKING:
+    from badgegen.load import RawDocument
+
+try:
+    import jsonschema_rs
+except ImportError:  # pragma: no cover (a platform without its wheel: jsonschema alone)
+    jsonschema_rs = None  # type: ignore[assignment]
 
 SCHEMA_FILES = {
     "registry": "registry.schema.json",
@@ -116,10 +135,126 @@ def validator_for(kind: str) -> Draft202012Validator:
 
 def schema_errors(doc: RawDocument) -> list[ContentError]:
     """Every schema problem of `doc`, located and translated."""
+    if fast_verdict(doc.kind, doc.data):
+        return []
     validator = validator_for(doc.kind)
     return [
         _translate(doc, part) for error in validator.iter_errors(doc.data) for part in _split_required(error)
     ]
+
+
+def fast_verdict(kind: str, data: Any) -> bool:
+    """True when the compiled validator finds `data` valid (then so does jsonschema);
+    False when it does not, or cannot say: then only jsonschema may answer."""
+    check = fast_validator_for(kind)
+    if check is None:
+        return False
+    try:
+        return check(data)
+    except Exception:  # a text that is not valid Unicode, a number Rust cannot hold...: ask jsonschema
+        return False
+
+
+@cache
+def fast_validator_for(kind: str) -> Callable[[Any], bool] | None:
+    """The compiled validator's `is_valid` for one kind of document, or None without one."""
+    if jsonschema_rs is None:
+        return None
+    try:
+        common = _rust_schema(_schema_text(_COMMON))
+        registry = jsonschema_rs.Registry([(common["$id"], common)])
+        validator = jsonschema_rs.Draft202012Validator(
+            _rust_schema(_schema_text(SCHEMA_FILES[kind])), validate_formats=False, registry=registry
+        )
+    except Exception:  # a pattern or keyword it cannot take: jsonschema alone
+        return None
+    return validator.is_valid
+
+
+#: What Python's `re` calls white space (`\s` in a text pattern): `str.isspace()`, a test checks.
+PYTHON_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: Escapes kept as they are: the same single character in both engines.
+_LITERAL_ESCAPES = frozenset(".$-\\/[](){}*+?^|")
+#: Keywords whose values are data, not schemas: never rewritten.
+_DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
+
+
+class _Untranslatable(Exception):
+    """A pattern `_rust_pattern` cannot vouch for: the kind is left to jsonschema."""
+
+
+def _rust_schema(schema: Any) -> Any:
+    """`schema` with every `pattern` rewritten by `_rust_pattern` (and no other change)."""
+    if isinstance(schema, list):
+        return [_rust_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "pattern" and isinstance(value, str):
+            copy[key] = _rust_pattern(value)
+        elif key in _DATA_KEYWORDS:
+            copy[key] = value
+        else:
+            copy[key] = _rust_schema(value)
+    return copy
+
+
+def _rust_pattern(pattern: str) -> str:
+    """A pattern for Rust's regex engine that matches what Python's `re.search` matches, or less.
+
+    Python's `\\d` is any Unicode digit, the Rust side's only ASCII ones: written `[0-9]`
+    here, so the Rust side is stricter. Python's `\\s` and `\\S` are spelt out
+    (`PYTHON_SPACES`), so both engines agree. Python's final `$` also matches before a
+    last line break: written `\\n?$`. Anything else that is not a plain character, a
+    class, a group or a quantifier is refused (`_Untranslatable`).
+    """
+    if any(twice in pattern for twice in ("&&", "--", "~~")):
+        raise _Untranslatable(pattern)  # set operations inside a class, for Rust only
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        index += 1
+        if char == "\\":
+            if index >= len(pattern):
+                raise _Untranslatable(pattern)
+            escaped = pattern[index]
+            index += 1
+            if escaped == "d":
+                out.append("0-9" if in_class else "[0-9]")
+            elif escaped == "s":
+                out.append(PYTHON_SPACES if in_class else f"[{PYTHON_SPACES}]")
+            elif escaped == "S" and not in_class:
+                out.append(f"[^{PYTHON_SPACES}]")
+            elif escaped in _LITERAL_ESCAPES:
+                out.append("\\" + escaped)
+            else:
+                raise _Untranslatable(pattern)
+        elif in_class:
+            if char == "[" or (char == "]" and out[-1] in ("[", "[^")):
+                raise _Untranslatable(pattern)  # a nested set, or an empty one: read differently
+            in_class = char != "]"
+            out.append(char)
+        elif char == "[":
+            in_class = True
+            out.append("[^" if pattern.startswith("^", index) else "[")
+            index += pattern.startswith("^", index)
+        elif char == "$":
+            if index != len(pattern):
+                raise _Untranslatable(pattern)
+            out.append("\\n?$")
+        elif char.isalnum() or char in "^()?:*+{},-_ .|/@":
+            out.append(char)
+        else:
+            raise _Untranslatable(pattern)
+    if in_class:
+        raise _Untranslatable(pattern)
+    return "".join(out)
 
 
 def _translate(doc: RawDocument, error: ValidationError) -> ContentError:
