@@ -3,13 +3,29 @@
 `load_content()` returns raw documents (data + positions + where they came from)
 and the problems met while reading. Nothing is interpreted yet: the validate
 stage decides what the data means. Reading never stops at the first bad file.
+
+Each document is also checked against its own schema here (`schema.schema_errors`,
+kept in `RawDocument.schema_problems`; `resolve` reports them): what one file says
+about itself, parsed and checked, is what is worth remembering between runs. Given a
+`memo` (any mutable mapping, which the caller may keep between runs), a file whose
+bytes were seen before in the same place is neither parsed nor checked again: the
+memo gives its data, positions and schema problems back (`memo_key`). Every file is
+still read and hashed (never trusting modification times), and everything that
+crosses files is checked afresh by `resolve`.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
 import re
 import unicodedata
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +47,7 @@ YEAR_RE = re.compile(r"^\d{4}$")
 MEDIA_FOLDER = "media"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawDocument:
     """One YAML file as written: its kind, its id (the file name) and its data."""
 
@@ -43,6 +59,8 @@ class RawDocument:
     folder: str = ""
     #: Read from the private folder (`--private`, restricted content), not from content/.
     private: bool = False
+    #: The file's own schema problems, found while reading; None: not checked yet.
+    schema_problems: tuple[ContentError, ...] | None = None
 
     @property
     def data(self) -> Any:
@@ -81,22 +99,61 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def load_content(root: Path) -> RawContent:
-    """Read `registry.yaml` and every YAML file of the known folders under `root`."""
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while tens of thousands of small objects are made.
+
+    Reading and resolving make no reference cycles, but every object they keep makes
+    each collection longer: without the pause, a third of the time went there.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_content(root: Path, *, memo: MutableMapping[str, Any] | None = None) -> RawContent:
+    """Read `registry.yaml` and every YAML file of the known folders under `root`.
+
+    `memo`: what earlier runs learnt about each file (see `memo_key`); entries are
+    added for the files it did not know. Results are the same with or without it.
+    """
     content = RawContent(root=root)
-    registry_path = root / "registry.yaml"
-    if registry_path.is_file():
-        content.registry = _read(content, registry_path, "registry", "registry")
-    else:
-        content.errors.append(make_error(display_path(registry_path), (1, 1), "missing-registry", ""))
-    for kind, folder in FOLDERS.items():
-        for path in _yaml_files(content, root / folder, kind):
-            doc = _read(content, path, kind, path.stem)
-            if doc is not None:
-                content.documents.append(doc)
-            else:
-                content.unreadable.add((kind, path.stem))
+    shown = _Displayer()
+    with paused_gc():
+        registry_path = root / "registry.yaml"
+        if registry_path.is_file():
+            registry_shown = shown(registry_path, registry_path.is_symlink())
+            content.registry = _read(
+                content, registry_path, "registry", "registry", registry_shown, memo, "."
+            )
+        else:
+            content.errors.append(make_error(display_path(registry_path), (1, 1), "missing-registry", ""))
+        for kind, folder in FOLDERS.items():
+            _read_folder(content, root, folder, kind, shown, memo, "")
     return content
+
+
+def _read_folder(
+    content: RawContent,
+    root: Path,
+    folder: str,
+    kind: Kind,
+    shown: _Displayer,
+    memo: MutableMapping[str, Any] | None,
+    place: str,
+) -> None:
+    """Read the files of one kind, adding them (or their problems) to `content`."""
+    for path, is_link in _yaml_files(content, root / folder, kind):
+        placement = place + path.parent.relative_to(root).as_posix()
+        doc = _read(content, path, kind, path.stem, shown(path, is_link), memo, placement)
+        if doc is not None:
+            content.documents.append(doc)
+        else:
+            content.unreadable.add((kind, path.stem))
 
 
 #: What the private folder may hold: restricted badge classes and awards (same layout as
@@ -104,12 +161,13 @@ def load_content(root: Path) -> RawContent:
 PRIVATE_KINDS: tuple[Kind, ...] = ("badge", "award")
 
 
-def load_private(root: Path) -> RawContent:
+def load_private(root: Path, *, memo: MutableMapping[str, Any] | None = None) -> RawContent:
     """Read the private folder (restricted badges and awards); a missing folder is an empty one.
 
     Same layout, reading rules and messages as `load_content`, without registry.yaml.
     Anything else found there (issuers/, endorsements/, earners/, a stray file) is
     reported as misplaced: those are public by nature and belong to content/.
+    `memo` as for `load_content` (the same mapping may serve both).
     """
     content = RawContent(root=root)
     if not root.is_dir():
@@ -120,40 +178,78 @@ def load_private(root: Path) -> RawContent:
             continue
         if entry.is_dir() or entry.suffix in (".yaml", ".yml"):
             content.errors.append(_misplaced(entry, "private"))
-    for kind in PRIVATE_KINDS:
-        for path in _yaml_files(content, root / FOLDERS[kind], kind):
-            doc = _read(content, path, kind, path.stem)
-            if doc is not None:
-                content.documents.append(replace(doc, private=True))
-            else:
-                content.unreadable.add((kind, path.stem))
+    shown = _Displayer()
+    with paused_gc():
+        public = len(content.documents)
+        for kind in PRIVATE_KINDS:
+            _read_folder(content, root, FOLDERS[kind], kind, shown, memo, "private:")
+        content.documents[public:] = [replace(doc, private=True) for doc in content.documents[public:]]
     return content
 
 
-def _yaml_files(content: RawContent, folder: Path, kind: Kind) -> list[Path]:
-    """The YAML files of `folder`, sorted; awards live one level down, in year folders."""
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of `folder`, sorted by name (as sorting their paths would)."""
+    with os.scandir(folder) as found:
+        return sorted(found, key=lambda entry: entry.name)
+
+
+def _suffix(name: str) -> str:
+    """`Path(name).suffix`, without making a path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _yaml_files(content: RawContent, folder: Path, kind: Kind) -> list[tuple[Path, bool]]:
+    """The YAML files of `folder`, sorted, each with whether it is a symbolic link; awards
+    live one level down, in year folders."""
     if not folder.is_dir():
         return []
     if kind != "award":
-        _report_misplaced(content, folder, allow_dirs=False)
-        return sorted(folder.glob("*.yaml"))
-    paths: list[Path] = []
-    for entry in sorted(folder.iterdir()):
+        entries = _entries(folder)
+        _report_misplaced(content, folder, entries)
+        return [(folder / e.name, e.is_symlink()) for e in entries if e.name.endswith(".yaml")]
+    paths: list[tuple[Path, bool]] = []
+    for entry in _entries(folder):
         if entry.is_dir() and YEAR_RE.match(entry.name):
-            _report_misplaced(content, entry, allow_dirs=False)
-            paths.extend(sorted(entry.glob("*.yaml")))
+            year = folder / entry.name
+            inside = _entries(year)
+            _report_misplaced(content, year, inside)
+            paths.extend((year / e.name, e.is_symlink()) for e in inside if e.name.endswith(".yaml"))
         elif not entry.name.startswith("."):
-            content.errors.append(_misplaced(entry, "award"))
+            content.errors.append(_misplaced(folder / entry.name, "award"))
     return paths
 
 
-def _report_misplaced(content: RawContent, folder: Path, *, allow_dirs: bool) -> None:
+def _report_misplaced(content: RawContent, folder: Path, entries: list[os.DirEntry[str]]) -> None:
     """A `.yml` file or a stray sub-folder would be silently ignored: say so instead."""
-    for entry in sorted(folder.iterdir()):
+    for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.suffix == ".yml" or (entry.is_dir() and not allow_dirs):
-            content.errors.append(_misplaced(entry, "yml" if entry.suffix == ".yml" else "dir"))
+        is_yml = _suffix(entry.name) == ".yml"
+        if is_yml or entry.is_dir():
+            content.errors.append(_misplaced(folder / entry.name, "yml" if is_yml else "dir"))
+
+
+class _Displayer:
+    """`display_path` for many files: each folder is resolved once, not each file."""
+
+    def __init__(self) -> None:
+        self.cwd = Path.cwd().resolve()
+        self.folders: dict[Path, str | None] = {}
+
+    def __call__(self, path: Path, is_link: bool) -> str:
+        if is_link:  # resolved to where it points
+            return display_path(path)
+        folder = path.parent
+        if folder not in self.folders:
+            try:
+                self.folders[folder] = folder.resolve().relative_to(self.cwd).as_posix()
+            except ValueError:
+                self.folders[folder] = None
+        shown = self.folders[folder]
+        if shown is None:
+            return path.as_posix()
+        return path.name if shown == "." else f"{shown}/{path.name}"
 
 
 def _misplaced(entry: Path, why: str) -> ContentError:
@@ -186,26 +282,91 @@ def _misplaced(entry: Path, why: str) -> ContentError:
     )
 
 
-def _read(content: RawContent, path: Path, kind: Kind, doc_id: str) -> RawDocument | None:
+def _read(
+    content: RawContent,
+    path: Path,
+    kind: Kind,
+    doc_id: str,
+    shown: str,
+    memo: MutableMapping[str, Any] | None,
+    placement: str,
+) -> RawDocument | None:
     """Read one file, recording (not raising) any reading problem."""
-    shown = display_path(path)
     if kind != "registry" and not SLUG_RE.match(doc_id):
         content.errors.append(
             make_error(shown, (1, 1), "bad-file-name", "", name=path.name, suggestion=suggest_slug(doc_id))
         )
         return None
+    raw = path.read_bytes()
+    if memo is None:
+        data, marks, problems = study(kind, raw)
+    else:
+        key = memo_key(kind, placement, raw)
+        entry = memo.get(key)
+        if not (isinstance(entry, tuple) and len(entry) == 3):  # unknown (or not one of ours)
+            entry = memo[key] = study(kind, raw)
+        data, marks, problems = entry
+    located = tuple(replace(problem, path=shown) for problem in problems) if problems else ()
+    if data is None or marks is None:
+        content.errors.extend(located)
+        return None
+    return RawDocument(
+        kind, doc_id, path, shown, YamlDocument(data, marks), folder=path.parent.name, schema_problems=located
+    )
+
+
+#: Bump when what `study` returns changes shape or meaning (old memo entries then miss).
+MEMO_FORMAT = 1
+
+
+def memo_key(kind: str, placement: str, raw: bytes) -> str:
+    """The memo key of a file: a digest of its kind, its place and its exact bytes.
+
+    `placement` is its folder under the content (or private) root, e.g. "awards/2026" or
+    "private:awards/2026". The digest also covers what shapes the result: `MEMO_FORMAT`,
+    the schemas, the code that reads and checks a file, and the versions of PyYAML and
+    jsonschema, so an entry made by other code is never used.
+    """
+    digest = _memo_seed().copy()
+    digest.update(f"{kind}\0{placement}\0".encode())
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+@cache
+def _memo_seed() -> hashlib.blake2b:
+    from badgegen import errors, messages, privacy, schema, yamlsafe  # (schema imports this module)
+
+    seed = hashlib.blake2b(digest_size=20, person=b"badgegen-memo")
+    seed.update(f"{MEMO_FORMAT}\0".encode())
+    for library in ("pyyaml", "jsonschema"):
+        seed.update(f"{library} {metadata.version(library)}\0".encode())
+    for module in (errors, messages, privacy, schema, yamlsafe):
+        seed.update(Path(str(module.__file__)).read_bytes())
+    seed.update(Path(__file__).read_bytes())
+    for name in sorted({*schema.SCHEMA_FILES.values(), "common.schema.json"}):
+        seed.update(resources.files("badgegen").joinpath("schemas", name).read_bytes())
+    return seed
+
+
+def study(kind: str, raw: bytes) -> tuple[Any, bytes | None, tuple[ContentError, ...]]:
+    """What one file says by itself: `(data, marks, schema problems)` when it reads as a
+    mapping, else `(None, None, (the reading problem,))`; problems carry no path yet.
+
+    This is what a memo entry holds: plain data, bytes and a few errors, all picklable.
+    """
+    from badgegen.schema import schema_errors  # (schema imports this module)
+
     try:
-        document = parse_yaml(decode_utf8(path.read_bytes()))
+        document = parse_yaml(decode_utf8(raw))
     except YamlProblem as problem:
-        content.errors.append(make_error(shown, problem.position, problem.code, "", **problem.params))
-        return None
+        return None, None, (make_error("", problem.position, problem.code, "", **problem.params),)
     if document.data is None:
-        content.errors.append(make_error(shown, (1, 1), "empty-file", ""))
-        return None
+        return None, None, (make_error("", (1, 1), "empty-file", ""),)
     if not isinstance(document.data, dict):
-        content.errors.append(make_error(shown, (1, 1), "not-a-mapping", ""))
-        return None
-    return RawDocument(kind, doc_id, path, shown, document, folder=path.parent.name)
+        return None, None, (make_error("", (1, 1), "not-a-mapping", ""),)
+    checked = RawDocument(kind, "", Path(), "", document)  # type: ignore[arg-type]
+    return document.data, document.marks, tuple(schema_errors(checked))
 
 
 def suggest_slug(text: str) -> str:

@@ -184,7 +184,8 @@ def _schema_valid(resolver: _Resolver) -> list[RawDocument]:
     valid: list[RawDocument] = []
     docs = ([resolver.raw.registry] if resolver.raw.registry else []) + resolver.documents
     for doc in docs:
-        problems = schema_errors(doc)
+        # Checked while reading (and perhaps remembered from an earlier run), else now.
+        problems = doc.schema_problems if doc.schema_problems is not None else schema_errors(doc)
         resolver.errors.extend(problems)
         if not problems:
             valid.append(doc)
