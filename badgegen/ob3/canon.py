@@ -7,15 +7,21 @@ id that stays a relative IRI, is an error (`UndefinedTermError`): a bug of the
 document builders, never a content problem.
 
 The contexts come from `badgegen/contexts/` (sources and checksums in its
-README.md): the build never fetches anything. Canonicalisation is pyld's
-URDNA2015 (identical to RDFC-1.0 for these documents) by default; pyoxigraph's
-RDFC-1.0 can be used instead (`engine="oxigraph"`), and the tests check that both
-give the same text for every credential of the example registry.
+README.md): the build never fetches anything. Three engines give the same text:
+
+- `"fast"` (the default): `badgegen.ob3.fastrdf`, pyld's processed contexts kept for
+  the whole process and each document turned into RDF in one walk (about 10 times
+  faster than pyld); whatever it does not handle — including every document with an
+  undefined term — goes to the `"pyld"` engine, so its errors are pyld's;
+- `"pyld"`: pyld's expansion, toRdf and URDNA2015 (RDFC-1.0 for these documents), the
+  reference the fast engine is tested against (tests/test_ob3_fastrdf.py);
+- `"oxigraph"`: pyld's expansion, then pyoxigraph's RDFC-1.0 (a test dependency only).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
@@ -23,6 +29,8 @@ from typing import Any, Literal
 
 from pyld import jsonld  # type: ignore[import-untyped]
 from pyld.canon import URDNA2015  # type: ignore[import-untyped]
+
+from badgegen.ob3 import fastrdf
 
 CONTEXT_FOLDER = Path(__file__).resolve().parent.parent / "contexts"
 #: Every context a document of ours may name: its URL and the file that answers for it.
@@ -37,7 +45,7 @@ OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 
-Engine = Literal["pyld", "oxigraph"]
+Engine = Literal["fast", "pyld", "oxigraph"]
 Document = dict[str, Any]
 
 
@@ -105,10 +113,30 @@ def _check_absolute(node: Any) -> None:
                 _check_absolute(value)
 
 
+#: How many documents each path canonicalised in this process ("fast", "fallback"): for the tests.
+FAST_PATH: Counter[str] = Counter()
+
+
+@cache
+def _converter() -> fastrdf.Converter:
+    return fastrdf.Converter(document_loader())
+
+
 def canonicalize(
-    document: Document, *, engine: Engine = "pyld", extra: Mapping[str, Document] | None = None
+    document: Document, *, engine: Engine = "fast", extra: Mapping[str, Document] | None = None
 ) -> str:
     """The RDFC-1.0 canonical N-Quads of `document` (every line ends with a newline)."""
+    if engine == "fast":
+        if extra is None:
+            try:
+                fast = fastrdf.canonical_nquads(_converter().quads(document))
+            except (fastrdf.Unsupported, jsonld.JsonLdError):
+                pass  # pyld canonicalises it, or says what is wrong with it
+            else:
+                FAST_PATH["fast"] += 1
+                return fast
+        FAST_PATH["fallback"] += 1
+        engine = "pyld"
     expanded = expand(document, extra)
     options = {"documentLoader": document_loader(extra), "base": None}
     dataset = jsonld.JsonLdProcessor().to_rdf(expanded, options)

@@ -225,7 +225,8 @@ def status_list_credential(registry: Registry, issuer: Issuer, encoded_list: str
     """An issuer's unsigned BitstringStatusListCredential (revocation).
 
     No `validFrom`: verifiers check a status list's dates against their own clock, and a
-    list built "now" must verify at once everywhere (its proof's `created` dates it).
+    list built "now" must verify at once everywhere. Its proof has no `created` either
+    (`badgegen.ob3.publish`): the list's bytes change when one of its bits does, not at each build.
     """
     url = registry.site.base_url + urls.status_list(issuer)
     return {
