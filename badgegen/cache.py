@@ -22,7 +22,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -41,7 +41,7 @@ SHAPING_LIBRARIES = (
     "pyld",
     "pyyaml",
     "markupsafe",
-    "segno",
+    "zxing-cpp",
     "resvg-py",
 )
 
@@ -96,6 +96,53 @@ class BuildCache:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+
+
+class UsedMemo(MutableMapping[str, Any]):
+    """A memo that remembers which entries this run read or wrote: only those are saved again,
+    so the cache does not keep what the content no longer has."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self._entries = entries
+        self._used: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._entries[key]
+        self._used.add(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._entries[key] = value
+        self._used.add(key)
+
+    def __delitem__(self, key: str) -> None:
+        del self._entries[key]
+        self._used.discard(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def used(self) -> dict[str, Any]:
+        return {key: self._entries[key] for key in self._used if key in self._entries}
+
+
+class RecordingDict(dict[str, str]):
+    """A dict that lists what was added to it: a forked worker sends its additions back."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._added: dict[str, str] = {}
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        self._added[key] = value
+
+    def take_added(self) -> dict[str, str]:
+        added, self._added = self._added, {}
+        return added
 
 
 README = """Cache de construction de badgegen : peut être supprimé à tout moment (la

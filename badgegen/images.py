@@ -5,6 +5,13 @@ decode proves it is a real image, and the re-encode drops every metadata chunk
 (camera data, authoring tool, an old `openbadges` chunk...) so nothing but
 pixels is published. Baking then works on these clean bytes at byte level.
 
+The clean PNG is then optimised losslessly with oxipng (pyoxipng, the Rust
+optimiser): every award publishes one or two baked copies of its badge's PNG, so
+the badge images are most of the site's weight — the example badges shrink from
+12–15 KB to under 5 KB, the same pixels. It costs about 30 ms per image, so the
+prepared images are remembered by the build cache (`PREPARED`, keyed by the
+file's bytes): a badge image is optimised once, not at every build.
+
 An SVG is parsed as XML and refused when it could run code or load anything
 from elsewhere (scripts, event handlers, external references, DTDs), because
 it is served from the registry's own origin.
@@ -12,11 +19,13 @@ it is served from the registry's own origin.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
 from typing import Literal
 
+import oxipng
 import resvg_py
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
@@ -36,8 +45,27 @@ class ImageProblem(Exception):
         self.fr, self.en = fr, en
 
 
+#: Images already prepared (by this run, or by earlier builds through the build cache):
+#: digest of (kind, name, bytes) → Image. `USED` says which this run needed.
+PREPARED: dict[bytes, Image] = {}
+USED: set[bytes] = set()
+
+
 def prepare_image(name: str, raw: bytes) -> Image:
-    """Check `raw` (the file `name`) and return a clean, publishable `Image`."""
+    """Check `raw` (the file `name`) and return a clean, publishable `Image` (remembered)."""
+    key = hashlib.blake2b(name.encode() + b"\0" + raw, digest_size=16).digest()
+    USED.add(key)
+    if key not in PREPARED:
+        PREPARED[key] = _prepare_image(name, raw)
+    return PREPARED[key]
+
+
+def used_images() -> dict[bytes, Image]:
+    """The prepared images this run used (what the build cache keeps)."""
+    return {key: PREPARED[key] for key in USED if key in PREPARED}
+
+
+def _prepare_image(name: str, raw: bytes) -> Image:
     kind: Literal["png", "svg"] = "svg" if name.lower().endswith(".svg") else "png"
     if kind == "png":
         data, width, height = clean_png(raw)
@@ -79,7 +107,12 @@ def clean_png(raw: bytes) -> tuple[bytes, int, int]:
         raise ImageProblem(f"PNG illisible ({exc})", f"unreadable PNG ({exc})") from exc
     out = io.BytesIO()
     pixels.save(out, format="PNG", optimize=True)
-    return out.getvalue(), pixels.width, pixels.height
+    return optimise_png(out.getvalue()), pixels.width, pixels.height
+
+
+def optimise_png(data: bytes) -> bytes:
+    """The same pixels in fewer bytes (oxipng level 2, lossless; no metadata chunk kept)."""
+    return bytes(oxipng.optimize_from_memory(data, level=2, strip=oxipng.StripChunks.all()))
 
 
 _FORBIDDEN_TAGS = {"script", "foreignObject", "iframe", "embed", "object"}

@@ -15,24 +15,27 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from badgegen import bake, jsonld, ledger, privacy, search, urls
+from badgegen import bake, images, jsonld, ledger, privacy, qr, search, urls
 from badgegen import restricted as restricted_mod
-from badgegen.cache import BuildCache, code_fingerprint, default_folder
+from badgegen.cache import BuildCache, RecordingDict, UsedMemo, code_fingerprint, default_folder
 from badgegen.errors import ContentError, ContentErrors, StrictModeError
 from badgegen.load import MEDIA_FOLDER, RawContent, load_content, load_private
-from badgegen.model import Award, Registry, Restricted
+from badgegen.model import Award, Earner, Registry, Restricted
 from badgegen.ob3 import keys as ob3_keys
 from badgegen.ob3 import publish as ob3_publish
 from badgegen.ob3 import status as ob3_status
-from badgegen.render import award_pages, make_environment, render_pages
+from badgegen.render import award_pages, earner_pages, make_environment, render_pages
+from badgegen.render import prepare as prepare_templates
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
 from badgegen.trees import Manifest, TreeWriter, updated_output
@@ -123,15 +126,32 @@ class BuildReport:
     units_produced: int = 0
     files_written: int = 0
     files_copied: int = 0
+    #: The build cache this run reads and writes (`BuildConfig.cache_folder`).
+    cache: BuildCache | None = None
 
 
-def check(config: BuildConfig) -> BuildReport:
-    """Load and validate the content; raise `ContentErrors` listing every problem."""
+def open_cache(config: BuildConfig) -> BuildCache:
+    """The build cache of `config` (a disabled one with `--no-cache`)."""
+    return BuildCache(config.cache_folder, code_fingerprint(config.templates))
+
+
+def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
+    """Load and validate the content; raise `ContentErrors` listing every problem.
+
+    The build cache is read (what was already parsed and prepared is not again), and
+    written only when `remember` is set (`build`): `validate` writes nothing.
+    """
     delivery = config.delivery_folder if config.deliver else None
     restricted_mod.check_folders(config.content, config.out, config.private_folder, delivery)
-    raw = load_content(config.content)
-    private = load_private(config.private_folder)
+    build_cache = open_cache(config)
+    images.PREPARED.update(build_cache.load("images") or {})
+    memo = UsedMemo(build_cache.load("parsed") or {})
+    raw = load_content(config.content, memo=memo)
+    private = load_private(config.private_folder)  # never remembered: restricted content stays in private/
     resolution = resolve(raw, config.now, config.base_url, private=private)
+    if remember:
+        build_cache.save("images", images.used_images())
+        build_cache.save("parsed", memo.used())
     registry, signing = resolution.registry, None
     if registry is not None:  # a key that cannot sign stops here (ob3_keys.SigningKeyError)
         signing = ob3_keys.load(registry.site, config.content)
@@ -143,7 +163,7 @@ def check(config: BuildConfig) -> BuildReport:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:
         raise StrictModeError(resolution.warnings)
-    report = BuildReport(registry, resolution.warnings, signing=signing, raw=raw)
+    report = BuildReport(registry, resolution.warnings, signing=signing, raw=raw, cache=build_cache)
     report.restricted = resolution.restricted or Restricted()
     return report
 
@@ -157,11 +177,10 @@ def build(config: BuildConfig) -> BuildReport:
     """
     started = time.perf_counter()
     stages = Stages()
-    report = check(config)
+    report = check(config, remember=True)
     stages.lap("check")
-    registry, raw = report.registry, report.raw
-    assert registry is not None and raw is not None
-    build_cache = BuildCache(config.cache_folder, code_fingerprint(config.templates))
+    registry, raw, build_cache = report.registry, report.raw, report.cache
+    assert registry is not None and raw is not None and build_cache is not None
     manifests: dict[str, Manifest] = build_cache.load("trees") or {}
     previous_units: dict[str, UnitRecord] = build_cache.load("units") or {}
     previous_search: UnitRecord | None = build_cache.load("search")
@@ -170,25 +189,11 @@ def build(config: BuildConfig) -> BuildReport:
     delivery: restricted_mod.Plan | None = None
     scanner = privacy.OutputScanner(registry, config.out)
     env = make_environment(config.templates)
+    qr.PATHS.update(build_cache.load("qr") or {})
     keys = UnitKeys(raw, registry, _global_digest(registry, config, build_cache.stamp, scanner))
+    proofs: RecordingDict | None = None
+    ob3: Ob3Units | None = None
     with updated_output(config.out, manifests, check=scanner.check, scan=scanner) as writer:
-        award_keys = {award.id: keys.award(award) for award in registry.awards.values()}
-        env.get_template("award.html")  # compiled once, before the workers fork
-        units = build_units(
-            writer,
-            registry,
-            award_keys,
-            previous_units,
-            functools.partial(_award_unit, registry, env, registry.site.base_url),
-            scanner,
-            config.workers,
-            threshold=0 if config.jobs > 0 else PARALLEL_THRESHOLD,  # --jobs N: always in parallel
-        )
-        report.units_kept, report.units_produced = units.kept, units.produced
-        stages.lap("awards")
-        for path, data in _outputs(registry, config, env):
-            writer.write(path, data)
-        stages.lap("other-pages")
         if report.signing is not None:
             signing_started = time.perf_counter()
             indexes = ob3_status.indexes_for(config.content, registry.awards)
@@ -204,11 +209,42 @@ def build(config: BuildConfig) -> BuildReport:
                     config.delivery_folder,
                 )
                 delivery.report.seconds = time.perf_counter() - signing_started
-            signer = ob3_publish.Signer(registry, report.signing)
-            for path, data in ob3_publish.outputs(signer, indexes.indexes):
+            proofs = RecordingDict(build_cache.load("ob3-proofs") or {}) if build_cache.enabled else None
+            signer = ob3_publish.Signer(registry, report.signing, memo=proofs)
+            ob3 = Ob3Units(signer, indexes.indexes)
+            for path, data in ob3_publish.shared_outputs(signer, indexes.indexes, ob3.parts):
                 writer.write(path, data)
-            report.signed, report.signing_seconds = signer.count, time.perf_counter() - signing_started
-            stages.lap("ob3")
+            report.signing_seconds += time.perf_counter() - signing_started
+            stages.lap("ob3-shared")
+        award_keys = {
+            award.id: keys.award(award, *_ob3_key(ob3, award)) for award in registry.awards.values()
+        }
+        wanted: dict[str, tuple[bytes, Any]] = {
+            f"award:{award.id}": (award_keys[award.id], award) for award in registry.awards.values()
+        }
+        for earner in registry.earners.values():
+            wanted[f"earner:{earner.slug}"] = (keys.earner(earner, award_keys), earner)
+        # Compiled once, before the workers fork (not once per worker).
+        prepare_templates(env, registry.site.languages, ("award.html", "earner.html", "earner_print.html"))
+        units = build_units(
+            writer,
+            wanted,
+            previous_units,
+            functools.partial(_unit_files, registry, env, registry.site.base_url, ob3),
+            scanner,
+            config.workers,
+            threshold=0 if config.jobs > 0 else PARALLEL_THRESHOLD,  # --jobs N: always in parallel
+            collect=ob3.collect if ob3 is not None else None,
+        )
+        if ob3 is not None:
+            ob3.merge(units.collected, proofs)
+            report.signed = ob3.signer.count + ob3.worker_signed + ob3.worker_reused
+            report.signing_seconds += ob3.seconds + ob3.worker_seconds
+        report.units_kept, report.units_produced = units.kept, units.produced
+        stages.lap("units")
+        for path, data in _outputs(registry, config, env):
+            writer.write(path, data)
+        stages.lap("other-pages")
         _copy_static(writer, config.templates / "static")
         if registry.site.cname is not None:
             writer.write("CNAME", f"{registry.site.cname}\n".encode())
@@ -221,6 +257,10 @@ def build(config: BuildConfig) -> BuildReport:
     build_cache.save("trees", manifests)
     build_cache.save("units", units.records)
     build_cache.save("search", search_record)
+    build_cache.save("qr", qr.used_paths())
+    if ob3 is not None and proofs is not None:
+        used = ob3.signer.memo_keys | ob3.worker_memo_keys
+        build_cache.save("ob3-proofs", {key: proofs[key] for key in used if key in proofs})
     stages.lap("cache-save")
     if config.update_ledger:
         report.ledger_added = ledger.record(config.content, registry, report.files)
@@ -309,16 +349,76 @@ def _outputs(registry: Registry, config: BuildConfig, env: jinja2.Environment) -
         )
     for name in registry.media:
         yield urls.media(name), (config.content / MEDIA_FOLDER / name).read_bytes()
-    yield from render_pages(registry, env, awards=False)
+    yield from render_pages(registry, env, units=False)
     yield ".nojekyll", b""
 
 
-def _award_unit(
-    registry: Registry, env: jinja2.Environment, base: str, award: Award
+def _unit_files(
+    registry: Registry, env: jinja2.Environment, base: str, ob3: Ob3Units | None, item: Award | Earner
 ) -> Iterator[tuple[str, bytes]]:
-    """Every file of one award: its hosted assertion, baked images and pages."""
-    yield from _award_files(registry, award, base)
-    yield from award_pages(registry, env, award)
+    """Every file of one unit: an award (hosted assertion, baked images, pages, its signed
+    OB 3.0 credential when the build signs) or a portfolio."""
+    if isinstance(item, Earner):
+        yield from earner_pages(registry, env, item)
+        return
+    yield from _award_files(registry, item, base)
+    yield from award_pages(registry, env, item)
+    if ob3 is not None:
+        yield from ob3.award_files(item)
+
+
+def _ob3_key(ob3: Ob3Units | None, award: Award) -> tuple[bytes, ...]:
+    """What an award's unit adds to its key when the build signs: its status index, the key."""
+    if ob3 is None:
+        return ()
+    return (f"ob3:{ob3.indexes[award.id]}:{ob3.signer.key.id}:{ob3.signer.key.public_key}".encode(),)
+
+
+class Ob3Units:
+    """Signing award credentials inside the units, in whichever process produces them.
+
+    Forked workers sign with a copy of the signer: what they add to the proofs memo, and
+    how many documents they signed, come back through `collect()` and are `merge()`d.
+    """
+
+    def __init__(self, signer: ob3_publish.Signer, indexes: dict[str, int]) -> None:
+        self.signer, self.indexes = signer, indexes
+        self.parts = ob3_publish.SharedParts()
+        self.seconds = 0.0
+        self.worker_signed = self.worker_reused = 0
+        self.worker_seconds = 0.0
+        self.worker_memo_keys: set[str] = set()
+        self._pid = os.getpid()
+
+    def award_files(self, award: Award) -> Iterator[tuple[str, bytes]]:
+        started = time.perf_counter()
+        files = list(ob3_publish.award_outputs(self.signer, self.parts, award, self.indexes[award.id]))
+        self.seconds += time.perf_counter() - started
+        return iter(files)
+
+    def collect(self) -> Any:
+        """In a worker: what its signer did since the last call (None in the main process)."""
+        if os.getpid() == self._pid:
+            return None
+        signer = self.signer
+        added = signer.memo.take_added() if isinstance(signer.memo, RecordingDict) else {}
+        result = (added, signer.signed, signer.reused, self.seconds, set(signer.memo_keys))
+        signer.signed = signer.reused = 0
+        signer.memo_keys.clear()
+        self.seconds = 0.0
+        return result
+
+    def merge(self, collected: list[Any], proofs: dict[str, str] | None) -> None:
+        for item in collected:
+            if item is None:
+                continue
+            added, signed, reused, seconds, keys = item
+            if proofs is not None:
+                proofs.update(added)
+            self.worker_signed += signed
+            self.worker_reused += reused
+            self.worker_seconds += seconds
+            self.worker_memo_keys |= keys
 
 
 def _award_files(registry: Registry, award: Award, base: str) -> Iterator[tuple[str, bytes]]:

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import jinja2
+from markupsafe import Markup
 
 from badgegen import jsonld, mdtext, qr, search, share, urls
 from badgegen.i18n import format_date, translate
-from badgegen.model import Award, BadgeClass, Issuer, Registry, Text
+from badgegen.model import Award, BadgeClass, Earner, Issuer, Registry, Text
 
 Page = tuple[str, bytes]
 
@@ -39,17 +41,76 @@ CONTENT_SECURITY_POLICY = (
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
-    """The one Jinja2 environment: strict, autoescaped, with the Markdown filter."""
+    """The one Jinja2 environment: strict, autoescaped, with the Markdown filter.
+
+    Pages are rendered by a copy of it per language (`localized`), whose templates have
+    their constant UI texts — `t("key")` without parameters — written in at load time:
+    a page then calls no function for most of its words (it was ~80 calls a page).
+    """
+    env = _environment(jinja2.FileSystemLoader(templates))
+    env.globals["localized"] = {}
+    return env
+
+
+def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat() per page
     )
     env.filters["markdown"] = mdtext.to_html
+    env.globals["icon"] = _icons(env)
     return env
+
+
+def localized(env: jinja2.Environment, lang: str) -> jinja2.Environment:
+    """The environment that renders `lang` pages (made once per language)."""
+    copies = cast(dict[str, jinja2.Environment], env.globals["localized"])
+    if lang not in copies:
+        assert env.loader is not None
+        copies[lang] = _environment(_TranslatedLoader(env.loader, lang))
+    return copies[lang]
+
+
+def prepare(env: jinja2.Environment, languages: Iterable[str], templates: Iterable[str]) -> None:
+    """Compile `templates` for every language now (before forking workers: once, not per worker)."""
+    for lang in languages:
+        for name in templates:
+            localized(env, lang).get_template(name)
+
+
+_CONSTANT_TEXT = re.compile(r"""(?<![\w.])t\((?:"([a-z0-9_.]+)"|'([a-z0-9_.]+)')\)""")
+
+
+class _TranslatedLoader(jinja2.BaseLoader):
+    """Templates with `t("key")` replaced by the text of `key` in one language, as a literal."""
+
+    def __init__(self, loader: jinja2.BaseLoader, lang: str) -> None:
+        self.loader, self.lang = loader, lang
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return _CONSTANT_TEXT.sub(self._literal, source), filename, uptodate
+
+    def _literal(self, match: re.Match[str]) -> str:
+        text = translate(match.group(1) or match.group(2), self.lang)
+        if "{" in text or "}" in text:  # not written in: Jinja would see template syntax
+            return match.group(0)
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _icons(env: jinja2.Environment) -> Callable[[str], Markup]:
+    """The `icon(name)` of _icons.html, drawn once per name (it is on every page, many times)."""
+
+    @functools.cache
+    def icon(name: str) -> Markup:
+        return Markup(env.get_template("_icons.html").module.icon(name))  # type: ignore[attr-defined]
+
+    return icon
 
 
 @dataclass(frozen=True)
@@ -62,24 +123,31 @@ class PageLinks:
     def __call__(self, target: str) -> str:
         if self.root is not None:
             return self.root + target
-        here = posixpath.dirname(self.page_path.rstrip("/") + "/x") if self.page_path else ""
-        if target == "" or target.endswith("/"):
-            relative = posixpath.relpath(target or ".", here or ".")
-            return "./" if relative == "." else relative + "/"
-        return posixpath.relpath(target, here or ".")
+        return _relative_link(self.page_path, target)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_link(page_path: str, target: str) -> str:
+    """`target` seen from the folder of `page_path` (remembered: pages share most of their links)."""
+    here = posixpath.dirname(page_path.rstrip("/") + "/x") if page_path else ""
+    if target == "" or target.endswith("/"):
+        relative = posixpath.relpath(target or ".", here or ".")
+        return "./" if relative == "." else relative + "/"
+    return posixpath.relpath(target, here or ".")
 
 
 def _other_language(path: str, lang: str) -> str:
     return path.removeprefix("en/") if lang == "en" else "en/" + path
 
 
-def render_pages(registry: Registry, env: jinja2.Environment, *, awards: bool = True) -> Iterator[Page]:
+def render_pages(registry: Registry, env: jinja2.Environment, *, units: bool = True) -> Iterator[Page]:
     """Every page of the site in every language, as (path, bytes), in a fixed order.
 
-    `awards=False` leaves out the award pages (the build produces them per award: `award_pages`).
+    `units=False` leaves out the award pages and portfolios (the build produces them unit by
+    unit, `award_pages` and `earner_pages`, and keeps those that did not change).
     """
     for lang in registry.site.languages:
-        yield from _pages_in(registry, env, lang, awards=awards)
+        yield from _pages_in(registry, env, lang, units=units)
     yield "404.html", _render(env, "404.html", _context(registry, "404.html", "fr", root=True))
     yield urls.sitemap(), sitemap(registry)
     yield urls.robots(), robots(registry)
@@ -135,7 +203,21 @@ def award_pages(registry: Registry, env: jinja2.Environment, award: Award) -> It
         yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
 
 
-def _pages_in(registry: Registry, env: jinja2.Environment, lang: str, *, awards: bool) -> Iterator[Page]:
+def earner_pages(registry: Registry, env: jinja2.Environment, earner: Earner) -> Iterator[Page]:
+    """The portfolio of one person and its printable sheet, in every language."""
+    for lang in registry.site.languages:
+        yield from _earner_pages_in(registry, env, lang, earner)
+
+
+def _earner_pages_in(
+    registry: Registry, env: jinja2.Environment, lang: str, earner: Earner
+) -> Iterator[Page]:
+    yield _page(env, registry, lang, urls.earner_page(earner, lang), "earner.html", earner=earner)
+    print_page = urls.earner_print_page(earner, lang)
+    yield _page(env, registry, lang, print_page, "earner_print.html", earner=earner, qr=qr.svg)
+
+
+def _pages_in(registry: Registry, env: jinja2.Environment, lang: str, *, units: bool) -> Iterator[Page]:
     listed = sorted((a for a in registry.awards.values() if a.listed), key=lambda a: (a.issued_on, a.id))
     yield _page(env, registry, lang, urls.page(lang), "home.html", recent=list(reversed(listed))[:6])
     yield _page(env, registry, lang, urls.catalogue_page(lang), "catalogue.html")
@@ -145,15 +227,14 @@ def _pages_in(registry: Registry, env: jinja2.Environment, lang: str, *, awards:
         yield _page(env, registry, lang, urls.badge_page(badge, lang), "badge.html", badge=badge)
     for issuer in registry.issuers.values():
         yield _page(env, registry, lang, urls.issuer_page(issuer, lang), "issuer.html", issuer=issuer)
-    if awards:
+    if units:
         for award in registry.awards.values():
             yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
     filters = search.search_filters(registry, lang)
     yield _page(env, registry, lang, urls.search_page(lang), "search.html", search_filters=filters)
-    for earner in registry.earners.values():  # portfolios: linked from their awards, listed nowhere
-        yield _page(env, registry, lang, urls.earner_page(earner, lang), "earner.html", earner=earner)
-        print_page = urls.earner_print_page(earner, lang)
-        yield _page(env, registry, lang, print_page, "earner_print.html", earner=earner, qr=qr.svg)
+    if units:
+        for earner in registry.earners.values():  # portfolios: linked from their awards, listed nowhere
+            yield from _earner_pages_in(registry, env, lang, earner)
 
 
 def _page(
@@ -165,7 +246,7 @@ def _page(
 
 
 def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> bytes:
-    return env.get_template(template).render(context).encode("utf-8")
+    return localized(env, context["lang"]).get_template(template).render(context).encode("utf-8")
 
 
 def _context(registry: Registry, path: str, lang: str, *, root: bool = False) -> dict[str, Any]:

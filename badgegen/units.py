@@ -33,13 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from badgegen.load import RawContent
-from badgegen.model import Award, BadgeClass, Endorsement, Issuer, Registry
+from badgegen.model import Award, BadgeClass, Earner, Endorsement, Issuer, Registry
 from badgegen.privacy import OutputProblem, scan_file
 from badgegen.trees import Entry, TreeWriter, check_relpath, sync_file
 
 #: A unit as the cache remembers it: its key, and the files it produced.
 UnitRecord = tuple[bytes, tuple[tuple[str, Entry], ...]]
-Produce = Callable[[Award], Iterable[tuple[str, bytes]]]
+#: What the build wants now: unit id → (key, the object to produce it from).
+Wanted = Mapping[str, tuple[bytes, Any]]
+Produce = Callable[[Any], Iterable[tuple[str, bytes]]]
 #: Below this many units to produce, forking workers costs more than it saves.
 PARALLEL_THRESHOLD = 48
 
@@ -102,6 +104,14 @@ class UnitKeys:
             )
         return self._badges[badge.slug]
 
+    def earner(self, earner: Earner, award_keys: Mapping[str, bytes]) -> bytes:
+        """A portfolio's pages show its awards (their status too): their keys are in its key."""
+        return _digest(
+            self.global_digest,
+            self._document("earner", earner.slug),
+            *(award_keys[a.id] for a in earner.awards),
+        )
+
     def award(self, award: Award, *extra: bytes) -> bytes:
         """The key of `award`'s unit; `extra` adds what only some builds have (OB 3.0 index)."""
         endorsed = [self.endorsement(e) for e in self.registry.endorsements_of("award", award.id)]
@@ -124,6 +134,7 @@ class UnitOutcome:
     key: bytes
     files: list[tuple[str, Entry, bool]]  # path, entry, whether the file was (re)written
     problems: list[OutputProblem]
+    collected: Any = None  # what `collect()` said after producing it (see `build_units`)
 
 
 @dataclass
@@ -131,13 +142,14 @@ class UnitsReport:
     kept: int = 0
     produced: int = 0
     records: dict[str, UnitRecord] = field(default_factory=dict)
+    collected: list[Any] = field(default_factory=list)
 
 
 @dataclass
 class _Job:
     """What a worker needs; set before forking, so workers inherit it instead of unpickling it."""
 
-    awards: Mapping[str, Award]
+    items: Mapping[str, tuple[bytes, Any]]
     produce: Produce
     root: Path
     old: Mapping[str, Entry]
@@ -145,28 +157,32 @@ class _Job:
     public: frozenset[str]
     needles: tuple[bytes, ...]
     shown_as: str
+    collect: Callable[[], Any] | None = None
 
 
 _JOB: _Job | None = None
 
 
-def _produce_one(job: _Job, award: Award, key: bytes) -> UnitOutcome:
-    outcome = UnitOutcome(award.id, key, [], [])
-    for path, data in job.produce(award):
+def _produce_one(job: _Job, unit: str) -> UnitOutcome:
+    key, item = job.items[unit]
+    outcome = UnitOutcome(unit, key, [], [])
+    for path, data in job.produce(item):
         relpath = check_relpath(path)
         outcome.problems += scan_file(relpath, data, job.public, job.needles, job.shown_as)
         entry, wrote = sync_file(job.root, relpath, data, job.old.get(relpath), known=job.known)
         outcome.files.append((relpath, entry, wrote))
+    if job.collect is not None:
+        outcome.collected = job.collect()
     return outcome
 
 
-def _produce_batch(batch: Sequence[tuple[str, bytes]]) -> list[UnitOutcome]:
+def _produce_batch(batch: Sequence[str]) -> list[UnitOutcome]:
     job = _JOB
     assert job is not None, "a worker started without its job"
-    return [_produce_one(job, job.awards[award_id], key) for award_id, key in batch]
+    return [_produce_one(job, unit) for unit in batch]
 
 
-def _batches(items: Sequence[tuple[str, bytes]], jobs: int) -> Iterator[Sequence[tuple[str, bytes]]]:
+def _batches(items: Sequence[str], jobs: int) -> Iterator[Sequence[str]]:
     """Batches small enough to balance the workers, large enough to amortise the exchange."""
     size = max(16, min(512, len(items) // (jobs * 8) or 1))
     for start in range(0, len(items), size):
@@ -175,27 +191,31 @@ def _batches(items: Sequence[tuple[str, bytes]], jobs: int) -> Iterator[Sequence
 
 def build_units(
     writer: TreeWriter,
-    registry: Registry,
-    keys: Mapping[str, bytes],
+    wanted: Wanted,
     previous: Mapping[str, UnitRecord],
     produce: Produce,
     scanner: Any,
     jobs: int,
     threshold: int = PARALLEL_THRESHOLD,
+    collect: Callable[[], Any] | None = None,
 ) -> UnitsReport:
-    """Keep or produce every award's unit into `writer`'s tree; return the new records."""
+    """Keep or produce every unit of `wanted` into `writer`'s tree; return the new records.
+
+    `collect()`, when given, is called after each unit in the process that produced it;
+    what it returns is gathered in `UnitsReport.collected` (a forked worker's side effects,
+    such as new entries of a memo, would otherwise be lost with the worker).
+    """
     report = UnitsReport()
-    todo: list[tuple[str, bytes]] = []
-    for award_id, award in registry.awards.items():
-        key = keys[award_id]
-        record = previous.get(award_id)
+    todo: list[str] = []
+    for unit, (key, _item) in wanted.items():
+        record = previous.get(unit)
         if record is not None and record[0] == key and _keep_all(writer, record[1]):
-            report.records[award_id] = record
+            report.records[unit] = record
             report.kept += 1
         else:
-            todo.append((award.id, key))
+            todo.append(unit)
     job = _Job(
-        registry.awards,
+        wanted,
         produce,
         writer.root,
         writer.old,
@@ -203,6 +223,7 @@ def build_units(
         scanner.public,
         scanner.needles,
         scanner.shown_as,
+        collect,
     )
     for outcome in _run(job, todo, jobs, threshold):
         for relpath, entry, wrote in outcome.files:
@@ -210,6 +231,8 @@ def build_units(
         scanner.problems.extend(outcome.problems)
         report.records[outcome.unit] = (outcome.key, tuple((p, e) for p, e, _ in outcome.files))
         report.produced += 1
+        if outcome.collected is not None:
+            report.collected.append(outcome.collected)
     return report
 
 
@@ -225,12 +248,12 @@ def _keep_all(writer: TreeWriter, files: tuple[tuple[str, Entry], ...]) -> bool:
     return True
 
 
-def _run(job: _Job, todo: list[tuple[str, bytes]], jobs: int, threshold: int) -> Iterator[UnitOutcome]:
+def _run(job: _Job, todo: list[str], jobs: int, threshold: int) -> Iterator[UnitOutcome]:
     """Produce the units of `todo`, in order, in this process or in `jobs` forked workers."""
     global _JOB
     if jobs <= 1 or len(todo) < max(threshold, 1) or "fork" not in multiprocessing.get_all_start_methods():
-        for award_id, key in todo:
-            yield _produce_one(job, job.awards[award_id], key)
+        for unit in todo:
+            yield _produce_one(job, unit)
         return
     _JOB = job
     try:

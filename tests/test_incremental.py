@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ob3_support import add_signing_key
 
 from badgegen.cli import main
+from badgegen.ob3 import keys
 from badgegen.trees import next_tree
 
 REPO = Path(__file__).resolve().parent.parent
@@ -140,7 +142,7 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(workspace: tuple[Path, Pa
     content, out = workspace
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     figures = _build(content, out)  # fills the next tree (copies from the live one)
-    assert figures["units_produced"] == 0 and figures["units_kept"] == 15
+    assert figures["units_produced"] == 0 and figures["units_kept"] == 17  # 15 awards, 2 portfolios
     figures = _build(content, out)
     assert figures["files_written"] == 0 and figures["files_copied"] == 0
     assert figures["units_produced"] == 0
@@ -164,7 +166,7 @@ def test_incremental_build_equals_a_clean_build(
     if name == "comment":
         assert figures["units_produced"] == 0 and figures["files_written"] == 0
     if name in ("award", "new-award", "revoke", "earner", "endorsement"):
-        assert 1 <= figures["units_produced"] <= 3, figures  # that award, its portfolio's others
+        assert 1 <= figures["units_produced"] <= 4, figures  # that award, its portfolio and its awards
     assert not next_tree(clean).exists(), "a first build makes no next tree"
 
 
@@ -189,3 +191,29 @@ def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
     _build(EXAMPLE, serial, "--no-cache", "--jobs", "1")
     _build(EXAMPLE, parallel, "--no-cache", "--jobs", "2")
     assert _files(serial) == _files(parallel)
+
+
+def test_signed_incremental_build_equals_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With OB 3.0: unchanged awards are not signed again, and the bytes are a clean build's."""
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    secret, _public = add_signing_key(content)
+    monkeypatch.setenv(keys.ENV_KEY, secret)
+    monkeypatch.delenv(keys.ENV_KEY_FILE, raising=False)
+    out = tmp_path / "site"
+    cold = _build(content, out, "--jobs", "2")
+    assert cold["signed"] > 15
+    _build(content, out)
+    again = _build(content, out)
+    assert again["files_written"] == 0 and again["units_produced"] == 0
+    _change_award(content)
+    changed = _build(content, out, "--jobs", "2")
+    assert changed["units_produced"] == 2  # the award, and Sam's portfolio that shows it
+    clean = tmp_path / "clean"
+    _build(content, clean, "--no-cache")
+    incremental, expected = _files(out), _files(clean)
+    assert incremental.keys() == expected.keys()
+    assert any(path.endswith(".credential.json") for path in expected)
+    assert [path for path in expected if incremental[path] != expected[path]] == []

@@ -343,8 +343,19 @@ def test_build_command_exits_2_on_output_findings(
         "1 problem in the built site: nothing was published, the previous site stays in place.",
     ]
     assert not (tmp_path / "site").exists()
-    # Only the next tree (never served) holds the refused files; no cache is saved for a failed build.
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.next", "content", "templates"]
+    # Only the next tree (never served) holds the refused files; the cache keeps only the
+    # prepared images and parsed files (the output manifests: by successful builds only).
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".badgegen-cache",
+        ".site.next",
+        "content",
+        "templates",
+    ]
+    assert sorted(p.name for p in (tmp_path / ".badgegen-cache").iterdir()) == [
+        "README.txt",
+        "images.pickle",
+        "parsed.pickle",
+    ]
 
 
 def test_output_scan_reads_images(tmp_path: Path) -> None:

@@ -126,8 +126,27 @@ class Signer:
         return proof_value
 
 
+@dataclass
+class SharedParts:
+    """What every award's credential reuses: the signed endorsements and the achievements."""
+
+    endorsements: dict[str, Document] = field(default_factory=dict)
+    achievements: dict[str, Document] = field(default_factory=dict)
+
+
 def outputs(signer: Signer, indexes: dict[str, int]) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) of every OB 3.0 file; `indexes` gives each award's status list index."""
+    parts = SharedParts()
+    yield from shared_outputs(signer, indexes, parts)
+    for award in signer.registry.awards.values():
+        yield from award_outputs(signer, parts, award, indexes[award.id])
+
+
+def shared_outputs(
+    signer: Signer, indexes: dict[str, int], parts: SharedParts
+) -> Iterator[tuple[str, bytes]]:
+    """The OB 3.0 files that are not an award's: DID documents, profiles, status lists,
+    endorsement credentials and achievements (kept in `parts` for the awards)."""
     registry = signer.registry
     for issuer in registry.issuers.values():
         yield urls.did_document(issuer), jsonld.dumps(did_document(registry, issuer))
@@ -136,24 +155,28 @@ def outputs(signer: Signer, indexes: dict[str, int]) -> Iterator[tuple[str, byte
         revoked += status.restricted_revoked(indexes)  # restricted awards: every list (badgegen.restricted)
         unsigned = documents.status_list_credential(registry, issuer, status.encode_list(revoked))
         yield urls.status_list(issuer), jsonld.dumps(signer.sign(unsigned, issuer))
-    endorsements: dict[str, Document] = {}
     for endorsement in registry.endorsements.values():
         unsigned = documents.endorsement_credential(registry, endorsement)
-        endorsements[endorsement.id] = signer.sign(unsigned, endorsement.endorser)
-        yield urls.endorsement_credential_json(endorsement), jsonld.dumps(endorsements[endorsement.id])
-    achievements: dict[str, Document] = {}
+        parts.endorsements[endorsement.id] = signer.sign(unsigned, endorsement.endorser)
+        yield urls.endorsement_credential_json(endorsement), jsonld.dumps(parts.endorsements[endorsement.id])
     for badge in registry.badges.values():
-        endorsed = [endorsements[e.id] for e in registry.endorsements_of("badge", badge.slug)]
-        achievements[badge.slug] = documents.achievement(registry, badge, endorsed)
+        endorsed = [parts.endorsements[e.id] for e in registry.endorsements_of("badge", badge.slug)]
+        parts.achievements[badge.slug] = documents.achievement(registry, badge, endorsed)
         yield (
             urls.achievement_json(badge),
             jsonld.dumps(documents.achievement_document(registry, badge, endorsed)),
         )
-    for award in registry.awards.values():
-        endorsed = [endorsements[e.id] for e in registry.endorsements_of("award", award.id)]
-        achievement = achievements[award.badge.slug]
-        unsigned = documents.credential(registry, award, achievement, endorsed, indexes[award.id])
-        yield from _award_files(award, signer.sign(unsigned, award.badge.issuer))
+
+
+def award_outputs(
+    signer: Signer, parts: SharedParts, award: Award, index: int
+) -> Iterator[tuple[str, bytes]]:
+    """One award's signed credential and its baked images (`index`: its status list entry)."""
+    registry = signer.registry
+    endorsed = [parts.endorsements[e.id] for e in registry.endorsements_of("award", award.id)]
+    achievement = parts.achievements[award.badge.slug]
+    unsigned = documents.credential(registry, award, achievement, endorsed, index)
+    yield from _award_files(award, signer.sign(unsigned, award.badge.issuer))
 
 
 def _award_files(award: Award, credential: Document) -> Iterator[tuple[str, bytes]]:

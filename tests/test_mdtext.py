@@ -1,0 +1,48 @@
+"""The plain-text fast path of `badgegen.mdtext` gives exactly Python-Markdown's HTML."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from badgegen import mdtext
+
+WORDS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+    | st.sampled_from(" \n.,;:!?'\"()/%€@0123456789-+"),
+    max_size=200,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(WORDS)
+def test_plain_fast_path_equals_python_markdown(source: str) -> None:
+    fast = mdtext.to_html(source)
+    full = mdtext._clean(mdtext.markdown_html(source))
+    assert fast == full
+
+
+def test_example_narratives_take_the_fast_path() -> None:
+    text = "A tondu et taillé les espaces verts d'une résidence pendant deux mois.\nVérifie le matériel.\n\nDeuxième paragraphe."
+    assert mdtext.is_plain(text)
+    assert mdtext.to_html(text) == mdtext._clean(mdtext.markdown_html(text))
+    assert not mdtext.is_plain("Un **mot** en gras")
+    assert not mdtext.is_plain("- une liste")
+    assert not mdtext.is_plain("2026. Une année")
+
+
+SENTENCES = st.lists(
+    st.text(
+        alphabet=st.sampled_from("abcdeéèàçôÉ ABCXYZ0123456789.,;:!?'\"()/%€@-+"), min_size=1, max_size=60
+    ),
+    min_size=1,
+    max_size=6,
+).map(lambda lines: "\n".join(lines))
+
+
+@settings(max_examples=600, deadline=None)
+@given(SENTENCES, st.sampled_from(["\n", "\n\n", "\n \n", "\n\n\n"]))
+def test_plain_texts_with_paragraphs(source: str, separator: str) -> None:
+    """Texts most likely plain (the fast path), with every kind of paragraph break."""
+    text = source.replace("\n", separator, 1)
+    assert mdtext.to_html(text) == mdtext._clean(mdtext.markdown_html(text))
