@@ -126,9 +126,9 @@ def load_content(root: Path, *, memo: MutableMapping[str, Any] | None = None) ->
     with paused_gc():
         registry_path = root / "registry.yaml"
         if registry_path.is_file():
-            registry_shown = shown(registry_path, registry_path.is_symlink())
+            registry_shown = shown(registry_path, registry_path.is_symlink(), root)
             content.registry = _read(
-                content, registry_path, "registry", "registry", registry_shown, memo, "."
+                content, registry_path, "registry", "registry", registry_shown, memo, ".", root.name
             )
         else:
             content.errors.append(make_error(display_path(registry_path), (1, 1), "missing-registry", ""))
@@ -147,13 +147,17 @@ def _read_folder(
     place: str,
 ) -> None:
     """Read the files of one kind, adding them (or their problems) to `content`."""
-    for path, is_link in _yaml_files(content, root / folder, kind):
-        placement = place + path.parent.relative_to(root).as_posix()
-        doc = _read(content, path, kind, path.stem, shown(path, is_link), memo, placement)
-        if doc is not None:
-            content.documents.append(doc)
-        else:
-            content.unreadable.add((kind, path.stem))
+    for where, files in _yaml_files(content, root / folder, kind):
+        placement = place + where.relative_to(root).as_posix()
+        for name, is_link in files:
+            path = where / name
+            stem = name[: -len(_suffix(name))] if _suffix(name) else name  # (Path.stem)
+            shown_path = shown(path, is_link, where)
+            doc = _read(content, path, kind, stem, shown_path, memo, placement, where.name)
+            if doc is not None:
+                content.documents.append(doc)
+            else:
+                content.unreadable.add((kind, stem))
 
 
 #: What the private folder may hold: restricted badge classes and awards (same layout as
@@ -199,25 +203,28 @@ def _suffix(name: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-def _yaml_files(content: RawContent, folder: Path, kind: Kind) -> list[tuple[Path, bool]]:
-    """The YAML files of `folder`, sorted, each with whether it is a symbolic link; awards
-    live one level down, in year folders."""
+_Files = list[tuple[str, bool]]
+
+
+def _yaml_files(content: RawContent, folder: Path, kind: Kind) -> list[tuple[Path, _Files]]:
+    """The YAML files of `folder` by folder, sorted: each file's name and whether it is a
+    symbolic link; awards live one level down, in year folders."""
     if not folder.is_dir():
         return []
     if kind != "award":
         entries = _entries(folder)
         _report_misplaced(content, folder, entries)
-        return [(folder / e.name, e.is_symlink()) for e in entries if e.name.endswith(".yaml")]
-    paths: list[tuple[Path, bool]] = []
+        return [(folder, [(e.name, e.is_symlink()) for e in entries if e.name.endswith(".yaml")])]
+    found: list[tuple[Path, _Files]] = []
     for entry in _entries(folder):
         if entry.is_dir() and YEAR_RE.match(entry.name):
             year = folder / entry.name
             inside = _entries(year)
             _report_misplaced(content, year, inside)
-            paths.extend((year / e.name, e.is_symlink()) for e in inside if e.name.endswith(".yaml"))
+            found.append((year, [(e.name, e.is_symlink()) for e in inside if e.name.endswith(".yaml")]))
         elif not entry.name.startswith("."):
             content.errors.append(_misplaced(folder / entry.name, "award"))
-    return paths
+    return found
 
 
 def _report_misplaced(content: RawContent, folder: Path, entries: list[os.DirEntry[str]]) -> None:
@@ -237,10 +244,10 @@ class _Displayer:
         self.cwd = Path.cwd().resolve()
         self.folders: dict[Path, str | None] = {}
 
-    def __call__(self, path: Path, is_link: bool) -> str:
+    def __call__(self, path: Path, is_link: bool, folder: Path) -> str:
+        """`display_path(path)`, for `path` in `folder`."""
         if is_link:  # resolved to where it points
             return display_path(path)
-        folder = path.parent
         if folder not in self.folders:
             try:
                 self.folders[folder] = folder.resolve().relative_to(self.cwd).as_posix()
@@ -290,6 +297,7 @@ def _read(
     shown: str,
     memo: MutableMapping[str, Any] | None,
     placement: str,
+    folder: str,
 ) -> RawDocument | None:
     """Read one file, recording (not raising) any reading problem."""
     if kind != "registry" and not SLUG_RE.match(doc_id):
@@ -311,7 +319,7 @@ def _read(
         content.errors.extend(located)
         return None
     return RawDocument(
-        kind, doc_id, path, shown, YamlDocument(data, marks), folder=path.parent.name, schema_problems=located
+        kind, doc_id, path, shown, YamlDocument(data, marks), folder=folder, schema_problems=located
     )
 
 

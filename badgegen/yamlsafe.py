@@ -63,7 +63,8 @@ class YamlDocument:
     """The plain data of one file plus where each value stands in it.
 
     The positions are kept compact (a few bytes each, for tens of thousands of files):
-    `marks` holds 1-based (line, column) pairs in the order of a walk through `data`:
+    `marks` holds 1-based (line, column) pairs in the order of a walk through `data`
+    (packed by `_pack`, one to four bytes a number):
     each value's position, and within a mapping each key's position just before its
     value's. `positions` and `key_positions` are rebuilt from them when first asked for.
     `data` is as read: never change it (the positions are found by walking it).
@@ -107,8 +108,8 @@ class YamlDocument:
 
 def _index_marks(data: Any, marks: bytes) -> tuple[dict[JsonPath, Position], dict[JsonPath, Position]]:
     """The positions of every value and key, from the walk order that `marks` follows."""
-    numbers = array("I")
-    numbers.frombytes(marks)
+    numbers = array(marks[:1].decode("ascii"))
+    numbers.frombytes(marks[1:])
     positions: dict[JsonPath, Position] = {}
     keys: dict[JsonPath, Position] = {}
     next_mark = iter(zip(numbers[::2], numbers[1::2], strict=True)).__next__
@@ -215,8 +216,8 @@ def parse_yaml_python(text: str) -> YamlDocument:
     marks = array("I")
     if node is None:
         marks.extend((1, 1))
-        return YamlDocument(None, marks.tobytes())
-    return YamlDocument(_to_python(node, marks), marks.tobytes())
+        return YamlDocument(None, _pack(marks))
+    return YamlDocument(_to_python(node, marks), _pack(marks))
 
 
 def _to_python(node: Node, marks: array[int]) -> Any:
@@ -241,7 +242,7 @@ def _mapping(node: MappingNode, marks: array[int]) -> Any:
             raise YamlProblem("yaml-key", _pos(key_node.start_mark))
         if key_node.tag not in _PLAIN_TAGS:
             raise YamlProblem("yaml-tag", _pos(key_node.start_mark), {"tag": _show_tag(str(key_node.tag))})
-        key = _intern(str(key_node.value))
+        key = _short(str(key_node.value))
         if key in result:
             raise YamlProblem(
                 "yaml-duplicate-key",
@@ -276,10 +277,11 @@ def _parse_libyaml(text: str) -> YamlDocument | None:
     None for anything out of the ordinary, whatever the reason: libyaml refusing the
     text (its messages differ from PyYAML's), an anchor or alias, a tag outside the
     plain ones, a key that is not plain text or is given twice, a merge key, a flow
-    collection (`[a, b]`, `{a: 1}`: where the two parsers are known to disagree), a byte
-    order mark, or the text being no single document. What is left is block YAML made
-    of plain, quoted and block scalars, which both parsers read alike (a property test
-    compares them on generated YAML).
+    collection (`[a, b]`, `{a: 1}`: where the two parsers are known to disagree), a tab,
+    a byte order mark, a comment glued to a block scalar's header, a text that does not
+    end with a line break (libyaml places its end elsewhere), or the text being no
+    single document. What is left is block YAML made of plain, quoted and block
+    scalars, which both parsers read alike (a property test compares them).
     """
     if not text.endswith("\n") or "\t" in text or "\ufeff" in text or _ODD_HEADER.search(text):
         return None
@@ -289,86 +291,104 @@ def _parse_libyaml(text: str) -> YamlDocument | None:
     except Exception:  # any failure: the reference parser will say what is wrong
         return None
     try:
-        reader = _LibyamlReader(parser, marks)
-        data = reader.document()
+        if parser.yaml_path_resolvers:  # (none in PyYAML's safe loaders, unless added by hand)
+            return None
+        data = _read_events(parser.get_event, parser.peek_event, parser.resolve, marks.extend)
     except Exception:  # any failure: the reference parser will say what is wrong
         return None
     finally:
         parser.dispose()
-    return YamlDocument(data, marks.tobytes())
+    return YamlDocument(data, _pack(marks))
 
 
-class _LibyamlReader:
-    """Builds data and marks from libyaml's events, refusing (`_NotPlain`) anything unusual."""
+def _read_events(get_event: Any, peek_event: Any, resolve: Any, mark: Any) -> Any:
+    """Data and marks from libyaml's events, refusing (`_NotPlain`) anything unusual."""
+    if type(get_event()) is not yaml.StreamStartEvent:
+        raise _NotPlain
+    if type(peek_event()) is yaml.StreamEndEvent:
+        get_event()
+        mark((1, 1))
+        return None
+    if type(get_event()) is not yaml.DocumentStartEvent:
+        raise _NotPlain
+    data = _event_node((get_event, peek_event, resolve, mark))
+    if type(get_event()) is not yaml.DocumentEndEvent or type(get_event()) is not yaml.StreamEndEvent:
+        raise _NotPlain
+    return data
 
-    def __init__(self, parser: Any, marks: array[int]) -> None:
-        self.get_event = parser.get_event
-        self.peek_event = parser.peek_event
-        self.resolve = parser.resolve
-        self.marks = marks
 
-    def document(self) -> Any:
-        get_event, peek_event = self.get_event, self.peek_event
-        if type(get_event()) is not yaml.StreamStartEvent:
-            raise _NotPlain
-        if type(peek_event()) is yaml.StreamEndEvent:
-            get_event()
-            self.marks.extend((1, 1))
-            return None
-        if type(get_event()) is not yaml.DocumentStartEvent:
-            raise _NotPlain
-        data = self.node()
-        if type(get_event()) is not yaml.DocumentEndEvent or type(get_event()) is not yaml.StreamEndEvent:
-            raise _NotPlain
-        return data
+_ScalarEvent, _MappingStart, _MappingEnd = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStart, _SequenceEnd = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
-    def node(self) -> Any:
-        event = self.get_event()
-        kind = type(event)
-        mark = event.start_mark
-        self.marks.extend((mark.line + 1, mark.column + 1))
-        if kind is yaml.ScalarEvent:
-            if event.anchor is not None or event.tag is not None:
-                raise _NotPlain
-            tag = self.resolve(ScalarNode, event.value, event.implicit)
+
+def _event_node(reader: tuple[Any, Any, Any, Any]) -> Any:
+    """One value (and all it holds) from the events; `reader` is the parser's functions.
+
+    (A plain function, not a closure: a recursive closure is a reference cycle, and the
+    garbage collector is paused while many files are read.)
+    """
+    get_event, peek_event, resolve, mark = reader
+    event = get_event()
+    kind = type(event)
+    start = event.start_mark
+    mark((start.line + 1, start.column + 1))
+    if event.anchor is not None or getattr(event, "tag", None) is not None:
+        raise _NotPlain  # (an alias has no tag)
+    if kind is _ScalarEvent:
+        value = event.value
+        if event.implicit[0]:  # a plain scalar: a number, a boolean, null...
+            tag = resolve(ScalarNode, value, event.implicit)
             if tag not in _PLAIN_TAGS:  # the merge key `<<`, alone
                 raise _NotPlain
-            return _scalar(tag, event.value)
-        if kind is yaml.MappingStartEvent:
-            self.collection(event)
-            return self.mapping()
-        if kind is yaml.SequenceStartEvent:
-            self.collection(event)
-            items = []
-            while type(self.peek_event()) is not yaml.SequenceEndEvent:
-                items.append(self.node())
-            self.get_event()
-            return items
-        raise _NotPlain  # an alias, or an event out of place
-
-    @staticmethod
-    def collection(event: Any) -> None:
-        if event.anchor is not None or event.flow_style or event.tag is not None:
-            raise _NotPlain
-
-    def mapping(self) -> dict[str, Any]:
-        get_event, resolve, marks = self.get_event, self.resolve, self.marks
+            if tag != "tag:yaml.org,2002:str":
+                return _scalar(tag, value)
+        # (a quoted or block scalar is text: what resolve says without a path resolver)
+        return value if len(value) > 64 else sys.intern(value)
+    if event.flow_style:
+        raise _NotPlain
+    if kind is _MappingStart:
         result: dict[str, Any] = {}
+        plain_keys = _PLAIN_KEYS
         while True:
             event = get_event()
             kind = type(event)
-            if kind is yaml.MappingEndEvent:
+            if kind is _MappingEnd:
                 return result
-            if kind is not yaml.ScalarEvent or event.anchor is not None or event.tag is not None:
+            if kind is not _ScalarEvent or event.anchor is not None or event.tag is not None:
                 raise _NotPlain
-            if resolve(ScalarNode, event.value, event.implicit) not in _PLAIN_TAGS:  # the merge key `<<`
+            key = event.value
+            if len(key) <= 64:
+                key = sys.intern(key)
+                plain = plain_keys.get(key)
+                if plain is None:
+                    plain = resolve(ScalarNode, key, event.implicit) in _PLAIN_TAGS
+                    if event.implicit == (True, False) and len(plain_keys) < 4096:
+                        plain_keys[key] = plain
+            else:
+                plain = resolve(ScalarNode, key, event.implicit) in _PLAIN_TAGS
+            if not plain or key in result:  # the merge key `<<`, or a key given twice
                 raise _NotPlain
-            key = _intern(event.value)
-            if key in result:
-                raise _NotPlain
-            mark = event.start_mark
-            marks.extend((mark.line + 1, mark.column + 1))
-            result[key] = self.node()
+            start = event.start_mark
+            mark((start.line + 1, start.column + 1))
+            result[key] = _event_node(reader)
+    if kind is _SequenceStart:
+        items = []
+        while type(peek_event()) is not _SequenceEnd:
+            items.append(_event_node(reader))
+        get_event()
+        return items
+    raise _NotPlain  # an alias, or an event out of place
+
+
+#: Plain keys already met, and whether their tag is a plain one (not `<<` or `=`).
+_PLAIN_KEYS: dict[str, bool] = {}
+
+
+def _pack(marks: array[int]) -> bytes:
+    """`marks` in as few bytes as they fit: a type code ("B", "H" or "I"), then the numbers."""
+    top = max(marks, default=0)
+    code = "B" if top < 0x100 else "H" if top < 0x10000 else "I"
+    return code.encode() + (marks if code == "I" else array(code, marks)).tobytes()
 
 
 # --- values -------------------------------------------------------------------------------
@@ -377,9 +397,9 @@ class _LibyamlReader:
 _NUMBERS = yaml.constructor.SafeConstructor()
 
 
-def _intern(key: str) -> str:
-    """Keys repeat in every file: one copy of each (tens of thousands of files are read)."""
-    return sys.intern(key) if len(key) <= 64 else key
+def _short(text: str) -> str:
+    """One copy of each short text: keys, dates, slugs... repeat in every file (tens of thousands)."""
+    return sys.intern(text) if len(text) <= 64 else text
 
 
 def _scalar(tag: str, value: str) -> Any:
@@ -388,7 +408,7 @@ def _scalar(tag: str, value: str) -> Any:
     if tag == "tag:yaml.org,2002:null":
         return None
     if _surprising_number(tag, value):
-        return value
+        return _short(value)
     try:
         if tag == "tag:yaml.org,2002:int":
             return _NUMBERS.construct_yaml_int(ScalarNode(tag, value))
@@ -397,7 +417,7 @@ def _scalar(tag: str, value: str) -> Any:
     except ValueError:
         # `0x_` or `0b_` look like numbers to YAML's resolver but are not: keep the text.
         pass
-    return value
+    return _short(value)
 
 
 def _surprising_number(tag: str, text: str) -> bool:

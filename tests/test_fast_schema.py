@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from array import array
 from pathlib import Path
 from typing import Any
 
@@ -260,7 +259,7 @@ def _document_of(data: Any) -> YamlDocument:
     count = len(_paths(data)) + sum(
         len(value) for value in _values(data) if isinstance(value, dict)
     )  # one mark per value, one per key
-    return YamlDocument(data, array("I", [1] * (2 * count)).tobytes())
+    return YamlDocument(data, b"B" + bytes([1] * (2 * count)))
 
 
 def _values(data: Any) -> list[Any]:

@@ -117,7 +117,8 @@ def test_without_libyaml_the_reference_parser_reads_everything(monkeypatch: pyte
 
 def test_documents_are_compact_and_picklable() -> None:
     document = parse_yaml("a:\n  b: [1, 2]\n  c: x\n")
-    assert len(document.marks) == 9 * 8  # nine (line, column) pairs: 3 keys, 6 values (the root too)
+    # nine (line, column) pairs (3 keys, 6 values with the root), a byte each, after the type code
+    assert document.marks == b"B" + bytes([1, 1, 1, 1, 2, 3, 2, 3, 2, 6, 2, 7, 2, 10, 3, 3, 3, 6])
     copy = pickle.loads(pickle.dumps(document))
     assert copy == document
     assert copy.positions == document.positions and copy.key_positions == document.key_positions
@@ -196,3 +197,12 @@ def test_edited_content_files_read_the_same(source: str, edits: list[tuple[float
 @example("?", False)
 def test_yaml_like_text_reads_the_same(text: str, line_break: bool) -> None:
     assert_same(text + "\n" if line_break else text)
+
+
+@pytest.mark.parametrize(("blank_lines", "code"), [(0, b"B"), (300, b"H"), (70_000, b"I")])
+def test_positions_beyond_a_byte_or_two_are_kept(blank_lines: int, code: bytes) -> None:
+    text = "\n" * blank_lines + "a:\n  - b\n"
+    document = parse_yaml(text)
+    assert document.marks[:1] == code
+    assert document.positions[("a", 0)] == (blank_lines + 2, 5)
+    assert outcome(parse_yaml, text) == outcome(parse_yaml_python, text)
