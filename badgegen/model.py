@@ -3,6 +3,10 @@
 Nothing here reads files or knows about YAML. Each field's docstring or comment
 names the Open Badges 2.0 property it feeds, so the mapping in `jsonld.py` can
 be checked against the spec at a glance.
+
+Every class has slots (no per-object dictionary): a registry may hold tens of
+thousands of awards. `Registry`'s lookups (an award's endorsements, a badge's listed
+awards...) use indexes built once, on first use, so building every page stays linear.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ SubjectKind = Literal["award", "badge", "issuer"]
 FAMILIES: tuple[Family, ...] = ("savoir-faire", "savoir-etre", "engagement")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A text in French with an optional English version."""
 
@@ -32,7 +36,7 @@ class Text:
         return lang == "fr" or self.en is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """A checked image, ready to publish (PNG re-encoded without metadata, or clean SVG)."""
 
@@ -44,14 +48,14 @@ class Image:
     png: bytes  # the PNG to bake: the image itself, or the rendering of an SVG
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     name: str
     email: str
     url: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicKey:
     """A key of registry.yaml's `signing_keys`: the registry's keys sign every OB 3.0 credential."""
 
@@ -60,7 +64,7 @@ class PublicKey:
     retired: bool = False  # listed, so what it signed still verifies; never signs again
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """registry.yaml: the registry as a whole."""
 
@@ -79,7 +83,7 @@ class Site:
     signing_keys: tuple[PublicKey, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issuer:
     """An organisation (OB 2.0 Profile): issues badges or endorses."""
 
@@ -93,7 +97,7 @@ class Issuer:
     image: Image | None  # Profile.image
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alignment:
     """AlignmentObject: a link to ROME, ESCO or another framework."""
 
@@ -104,7 +108,7 @@ class Alignment:
     description: str | None  # targetDescription
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BadgeClass:
     """A badge that can be awarded (OB 2.0 BadgeClass)."""
 
@@ -123,7 +127,7 @@ class BadgeClass:
     restricted: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipient:
     """IdentityObject: always a salted SHA-256 hash of a normalised e-mail."""
 
@@ -132,7 +136,7 @@ class Recipient:
     salt: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Evidence: a photo, a video, a podcast, a document or a text."""
 
@@ -147,13 +151,13 @@ class Evidence:
     private: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revocation:
     on: datetime
     reason: str  # Assertion.revocationReason
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Award:
     """One badge awarded to one person (OB 2.0 Assertion)."""
 
@@ -178,7 +182,7 @@ class Award:
         return "valid"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Endorsement:
     """A recommendation by an organisation (OB 2.0 Endorsement)."""
 
@@ -190,7 +194,7 @@ class Endorsement:
     comment: Text  # Endorsement.claim.endorsementComment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Earner:
     """A person's portfolio (content/earners/<slug>.yaml), published only with their consent.
 
@@ -216,7 +220,7 @@ class Earner:
         return [(family, awards) for family, awards in groups if awards]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Restricted:
     """What the private folder holds: restricted badge classes and awards, never published.
 
@@ -232,7 +236,7 @@ class Restricted:
     awards: dict[str, Award] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Registry:
     """Everything the build publishes, resolved and sorted by id."""
 
@@ -247,27 +251,29 @@ class Registry:
     #: Whether this build signs Open Badges 3.0 credentials (a private key was given): the
     #: OB 3.0 files, their links and their ledger lines exist only then.
     signed: bool = False
+    #: The lookups below, built on first use (never compared, never given).
+    _indexes: _Indexes | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _index(self) -> _Indexes:
+        if self._indexes is None:
+            object.__setattr__(self, "_indexes", _Indexes.of(self))
+        assert self._indexes is not None
+        return self._indexes
 
     def endorsements_of(self, kind: str, subject_id: str) -> list[Endorsement]:
         """The endorsements of one award, badge or issuer, oldest first."""
-        found = [
-            e for e in self.endorsements.values() if e.subject_kind == kind and e.subject_id == subject_id
-        ]
-        return sorted(found, key=lambda e: (e.issued_on, e.id))
+        return list(self._index().endorsements.get((kind, subject_id), ()))
 
     def listed_awards_of(self, badge: BadgeClass) -> list[Award]:
         """The awards of `badge` whose earners agreed to be listed, newest first."""
-        found = [a for a in self.awards.values() if a.badge.slug == badge.slug and a.listed]
-        return sorted(found, key=lambda a: (a.issued_on, a.id), reverse=True)
+        return list(self._index().listed.get(badge.slug, ()))
 
     def revoked_awards_of(self, issuer: Issuer) -> list[Award]:
         """The revoked awards of the badges of `issuer` (its RevocationList)."""
-        return [
-            a for a in self.awards.values() if a.badge.issuer.slug == issuer.slug and a.revoked is not None
-        ]
+        return list(self._index().revoked.get(issuer.slug, ()))
 
     def badges_of(self, issuer: Issuer) -> list[BadgeClass]:
-        return [b for b in self.badges.values() if b.issuer.slug == issuer.slug]
+        return list(self._index().badges.get(issuer.slug, ()))
 
     def badges_by_family(self) -> list[tuple[Family, list[BadgeClass]]]:
         """Badge classes grouped by skill family, in the families' fixed order."""
@@ -279,4 +285,50 @@ class Registry:
 
     def earner_of(self, award: Award) -> Earner | None:
         """The portfolio that shows `award`, if any (an award belongs to one portfolio at most)."""
-        return next((e for e in self.earners.values() if any(a.id == award.id for a in e.awards)), None)
+        return self._index().earners.get(award.id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Indexes:
+    """`Registry`'s lookups, each list in the order the method gives."""
+
+    endorsements: dict[tuple[str, str], tuple[Endorsement, ...]]
+    listed: dict[str, tuple[Award, ...]]
+    revoked: dict[str, tuple[Award, ...]]
+    badges: dict[str, tuple[BadgeClass, ...]]
+    earners: dict[str, Earner]
+
+    @staticmethod
+    def of(registry: Registry) -> _Indexes:
+        endorsements: dict[tuple[str, str], list[Endorsement]] = {}
+        for endorsement in registry.endorsements.values():
+            endorsements.setdefault((endorsement.subject_kind, endorsement.subject_id), []).append(
+                endorsement
+            )
+        listed: dict[str, list[Award]] = {}
+        revoked: dict[str, list[Award]] = {}
+        for award in registry.awards.values():
+            if award.listed:
+                listed.setdefault(award.badge.slug, []).append(award)
+            if award.revoked is not None:
+                revoked.setdefault(award.badge.issuer.slug, []).append(award)
+        badges: dict[str, list[BadgeClass]] = {}
+        for badge in registry.badges.values():
+            badges.setdefault(badge.issuer.slug, []).append(badge)
+        earners: dict[str, Earner] = {}
+        for earner in registry.earners.values():
+            for shown in earner.awards:
+                earners.setdefault(shown.id, earner)  # the first portfolio, as a scan would find
+        return _Indexes(
+            endorsements={
+                key: tuple(sorted(found, key=lambda e: (e.issued_on, e.id)))
+                for key, found in endorsements.items()
+            },
+            listed={
+                key: tuple(sorted(found, key=lambda a: (a.issued_on, a.id), reverse=True))
+                for key, found in listed.items()
+            },
+            revoked={key: tuple(found) for key, found in revoked.items()},
+            badges={key: tuple(found) for key, found in badges.items()},
+            earners=earners,
+        )

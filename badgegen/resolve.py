@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -75,11 +76,22 @@ class _Resolver:
     private: RawContent | None = None
     #: Media files of the private folder named by restricted awards' evidence: never published.
     restricted_media: set[str] = field(default_factory=set)
+    #: Whether each media file named so far exists, by folder and name (asked once, not per award).
+    media_files: dict[tuple[Path, str], bool] = field(default_factory=dict)
+    #: `_restricted_ids`, computed once.
+    restricted_ids: dict[str, set[str]] | None = None
 
     @property
     def documents(self) -> list[RawDocument]:
         """Every document read: content/'s, then the private folder's."""
         return self.raw.documents + (self.private.documents if self.private is not None else [])
+
+    def media_exists(self, root: Path, name: str) -> bool:
+        """Whether `root`/media/`name` is a file."""
+        found = self.media_files.get((root, name))
+        if found is None:
+            found = self.media_files[(root, name)] = (root / MEDIA_FOLDER / name).is_file()
+        return found
 
     def root_of(self, doc: RawDocument) -> RawContent:
         """The folder `doc` was read from: content/, or the private folder."""
@@ -209,7 +221,12 @@ def _restricted_ids(resolver: _Resolver) -> dict[str, set[str]]:
     A badge is restricted when its file is in the private folder or says `restricted: true`;
     an award, likewise, or when its badge is restricted.
     """
+    if resolver.restricted_ids is None:
+        resolver.restricted_ids = _find_restricted_ids(resolver)
+    return resolver.restricted_ids
 
+
+def _find_restricted_ids(resolver: _Resolver) -> dict[str, set[str]]:
     def says(doc: RawDocument) -> bool:
         return doc.private or (isinstance(doc.data, dict) and doc.data.get("restricted") is True)
 
@@ -510,13 +527,13 @@ def _evidence(resolver: _Resolver, doc: RawDocument, index: int, item: dict[str,
         private = private or has_file or "://" not in item.get("transcript", "://")
     file = item.get("file")
     if file is not None:
-        if not (root / MEDIA_FOLDER / file).is_file():
+        if not resolver.media_exists(root, file):
             resolver.error(doc, (*path, "file"), "missing-file", name=file)
             return None
         media.add(file)
     transcript = item.get("transcript")
     if transcript is not None and "://" not in transcript:
-        if not (root / MEDIA_FOLDER / transcript).is_file():
+        if not resolver.media_exists(root, transcript):
             resolver.error(doc, (*path, "transcript"), "missing-file", name=transcript)
             return None
         media.add(transcript)
