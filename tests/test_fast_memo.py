@@ -149,3 +149,32 @@ def test_entries_are_compact(tmp_path: Path) -> None:
     for data, marks, problems in awards:
         assert isinstance(marks, bytes) and problems == ()
         assert len(pickle.dumps((data, marks, problems), protocol=pickle.HIGHEST_PROTOCOL)) < 4000
+
+
+def test_display_paths_say_what_display_path_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each folder resolved once: the same text for plain files, links, linked folders, outsiders."""
+    work = tmp_path / "work"
+    (work / "content" / "awards" / "2026").mkdir(parents=True)
+    (work / "content" / "awards" / "2026" / "a.yaml").write_text("a: 1\n", "utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.yaml").write_text("b: 1\n", "utf-8")
+    (work / "content" / "awards" / "2026" / "link.yaml").symlink_to(tmp_path / "elsewhere" / "b.yaml")
+    (work / "content" / "awards" / "2027").symlink_to(work / "content" / "awards" / "2026")
+    (work / "linked").symlink_to(tmp_path / "elsewhere")
+    monkeypatch.chdir(work)
+    paths = [
+        Path("content/awards/2026/a.yaml"),
+        Path("content/awards/2026/link.yaml"),
+        Path("content/awards/2027/a.yaml"),
+        work / "content" / "awards" / "2026" / "a.yaml",
+        Path("linked/b.yaml"),
+        tmp_path / "elsewhere" / "b.yaml",
+        Path("content/awards/2026/missing.yaml"),
+        Path("content/awards/.."),
+        Path(),
+        Path("registry.yaml"),
+    ]
+    shown = load.DisplayPaths()
+    for path in paths:
+        assert shown(path) == load.display_path(path), path
+        assert shown(path, path.is_symlink(), path.parent) == load.display_path(path), path
