@@ -256,9 +256,12 @@ def _ob3_line(report: BuildReport, lang: str) -> str:
             return "OB 3.0 : pas de clé de signature, les justificatifs signés ne sont pas produits"
         return "OB 3.0: no signing key, the signed credentials are not produced"
     count, key, seconds = report.signed, report.signing.id, report.signing_seconds
+    reused = report.signatures_reused
     if lang == "fr":
-        return f"OB 3.0 : {count} documents signés avec la clé « {key} », en {seconds:.2f} s."
-    return f"OB 3.0: {count} documents signed with the key '{key}', in {seconds:.2f} s."
+        kept = f" (dont {reused} déjà signés, repris du cache)" if reused else ""
+        return f"OB 3.0 : {count} documents signés avec la clé « {key} »{kept}, en {seconds:.2f} s."
+    kept = f" ({reused} of them signed before, taken from the cache)" if reused else ""
+    return f"OB 3.0: {count} documents signed with the key '{key}'{kept}, in {seconds:.2f} s."
 
 
 def _built_line(report: BuildReport, out: Path, lang: str) -> str:

@@ -13,6 +13,7 @@ Nothing reaches the output folder unless the whole content is right.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -111,7 +112,8 @@ class BuildReport:
     ledger_added: int = 0  # paths added to content/published.txt by this build
     #: The key that signs OB 3.0 credentials, or None (then no OB 3.0 file is published).
     signing: ob3_keys.SigningKey | None = None
-    signed: int = 0  # documents signed (credentials, endorsements, status lists)
+    signed: int = 0  # documents given a proof (credentials, endorsements, status lists)
+    signatures_reused: int = 0  # of which, proofs taken from the build cache (not signed again)
     signing_seconds: float = 0.0
     status_added: int = 0  # indexes added to content/status-list.txt by this build
     #: The private folder's restricted badges and awards (never published), and what
@@ -179,6 +181,14 @@ def build(config: BuildConfig) -> BuildReport:
     stages = Stages()
     report = check(config, remember=True)
     stages.lap("check")
+    gc.freeze()  # the registry lives until the end: later collections need not walk it again
+    try:
+        return _build(config, report, stages, started)
+    finally:
+        gc.unfreeze()
+
+
+def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: float) -> BuildReport:
     registry, raw, build_cache = report.registry, report.raw, report.cache
     assert registry is not None and raw is not None and build_cache is not None
     manifests: dict[str, Manifest] = build_cache.load("trees") or {}
@@ -191,6 +201,7 @@ def build(config: BuildConfig) -> BuildReport:
     env = make_environment(config.templates)
     qr.PATHS.update(build_cache.load("qr") or {})
     keys = UnitKeys(raw, registry, _global_digest(registry, config, build_cache.stamp, scanner))
+    report.raw = raw = None  # the content as read is not needed any more (memory)
     proofs: RecordingDict | None = None
     ob3: Ob3Units | None = None
     with updated_output(config.out, manifests, check=scanner.check, scan=scanner) as writer:
@@ -239,6 +250,7 @@ def build(config: BuildConfig) -> BuildReport:
         if ob3 is not None:
             ob3.merge(units.collected, proofs)
             report.signed = ob3.signer.count + ob3.worker_signed + ob3.worker_reused
+            report.signatures_reused = ob3.signer.reused + ob3.worker_reused
             report.signing_seconds += ob3.seconds + ob3.worker_seconds
         report.units_kept, report.units_produced = units.kept, units.produced
         stages.lap("units")
@@ -320,7 +332,7 @@ def _search_index(
     for page in pages:
         digest.update(page.encode() + b"\0" + writer.manifest[page])
     key = digest.digest()
-    if previous is not None and previous[0] == key and all(writer.keep(p, e) for p, e in previous[1]):
+    if previous is not None and previous[0] == key and writer.keep_all(previous[1]):
         return previous
     before = set(writer.manifest)
     search.write_index(writer, pages)

@@ -12,6 +12,11 @@ three renames). Why two trees rather than a fresh folder each time:
 - the live site is never written to: a build that fails (bad content, personal data
   found in an output) leaves `site/` exactly as it was, as before.
 
+A file the next tree lacks but the live tree holds with the right bytes (the change of
+the build before) is hard-linked from it, not copied; so no build ever rewrites a file
+in place — a changed file is a new file renamed over the old name — and a link shared
+by both trees is never altered through either of them.
+
 What each tree holds is remembered in a *manifest* (path → digest and size), kept
 in the build cache and keyed by the folder's inode, so that a renamed or
 recreated folder is never mistaken for another. A tree without a known manifest
@@ -28,7 +33,7 @@ import hashlib
 import os
 import shutil
 import struct
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from badgegen.errors import BuildError
@@ -74,23 +79,63 @@ def sync_file(root: Path, relpath: str, data: bytes, old: Entry | None, *, known
     """Make `root/relpath` hold `data`; return its entry and whether the file was written.
 
     `old` is what the tree's manifest says the file holds; when the manifest is not
-    `known`, the file itself is read and compared instead.
+    `known`, the file itself is read and compared instead. An existing file is replaced
+    (a new file renamed over it), never rewritten in place: it may be a hard link shared
+    with the live tree (`TreeWriter.keep`).
     """
     entry = entry_of(data)
     target = root / relpath
+    exists = old is not None
     if known:
         if old == entry:
             return entry, False
     else:
-        with contextlib.suppress(OSError):
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                return entry, False
+        try:
+            size = target.stat().st_size
+        except OSError:
+            exists = False
+        else:
+            exists = True
+            with contextlib.suppress(OSError):
+                if size == len(data) and target.read_bytes() == data:
+                    return entry, False
+    if exists:
+        _replace(target, data)
+        return entry, True
     try:
-        target.write_bytes(data)
+        _create(target, data)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        _create(target, data)
+    except FileExistsError:  # a file the manifest did not know: replaced, never truncated
+        _replace(target, data)
     return entry, True
+
+
+def _create(target: Path, data: bytes) -> None:
+    with target.open("xb") as stream:  # exclusive: an existing file (maybe a link) is not touched
+        stream.write(data)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write `data` to a new file renamed over `target` (its old inode is left untouched)."""
+    temporary = target.with_name(f".{target.name}.~new")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` becomes another name of `source` (the same bytes, nothing copied)."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+    except FileExistsError:
+        temporary = target.with_name(f".{target.name}.~new")
+        temporary.unlink(missing_ok=True)
+        os.link(source, temporary)
+        temporary.replace(target)
 
 
 class TreeWriter:
@@ -116,7 +161,8 @@ class TreeWriter:
         #: What the tree holds after this build: every output path → its entry.
         self.manifest: Manifest = {}
         self.changed = 0  # files written (new or different bytes)
-        self.copied = 0  # files copied from the live tree
+        self.copied = 0  # files taken from the live tree (hard links)
+        self.linked: set[str] = set()
         self.scan = scan
 
     @property
@@ -150,14 +196,34 @@ class TreeWriter:
             self.manifest[relpath] = entry
             return True
         if self.live_root is not None and self.live.get(relpath) == entry:
+            source = self.live_root / relpath
             with contextlib.suppress(OSError):
-                data = (self.live_root / relpath).read_bytes()
-                if entry_of(data) == entry:  # the live file is checked, not trusted
-                    sync_file(self.root, relpath, data, None, known=True)
+                if entry_of(source.read_bytes()) == entry:  # the live file is checked, not trusted
+                    _link(source, self.root / relpath)  # shared until one build replaces it
                     self.manifest[relpath] = entry
+                    self.linked.add(relpath)
                     self.copied += 1
                     return True
         return False
+
+    def keep_all(self, files: Iterable[tuple[str, Entry]]) -> bool:
+        """Keep every file of a unit, or none (then the unit is produced again)."""
+        kept: list[str] = []
+        for relpath, entry in files:
+            if not self.keep(relpath, entry):
+                for path in kept:
+                    self.forget(path)
+                return False
+            kept.append(relpath)
+        return True
+
+    def forget(self, relpath: str) -> None:
+        """Undo `keep(relpath)` (its unit is produced after all): a link made for it goes."""
+        self.manifest.pop(relpath, None)
+        if relpath in self.linked:
+            self.linked.discard(relpath)
+            self.copied -= 1
+            (self.root / relpath).unlink(missing_ok=True)
 
     def remove_stale(self) -> int:
         """Delete the files of the previous build that this build does not publish."""

@@ -209,7 +209,7 @@ def build_units(
     todo: list[str] = []
     for unit, (key, _item) in wanted.items():
         record = previous.get(unit)
-        if record is not None and record[0] == key and _keep_all(writer, record[1]):
+        if record is not None and record[0] == key and writer.keep_all(record[1]):
             report.records[unit] = record
             report.kept += 1
         else:
@@ -234,18 +234,6 @@ def build_units(
         if outcome.collected is not None:
             report.collected.append(outcome.collected)
     return report
-
-
-def _keep_all(writer: TreeWriter, files: tuple[tuple[str, Entry], ...]) -> bool:
-    """Keep every file of a unit, or none (then the unit is produced again)."""
-    kept: list[str] = []
-    for relpath, entry in files:
-        if not writer.keep(relpath, entry):
-            for path in kept:
-                writer.manifest.pop(path, None)
-            return False
-        kept.append(relpath)
-    return True
 
 
 def _run(job: _Job, todo: list[str], jobs: int, threshold: int) -> Iterator[UnitOutcome]:

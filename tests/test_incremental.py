@@ -156,8 +156,12 @@ def test_incremental_build_equals_a_clean_build(
 ) -> None:
     content, out = workspace
     _build(content, out)  # both trees and the cache are up to date with the step before
+    live_before = _files(out)
     change(content)
     figures = _build(content, out)
+    # The site that was live is now the next tree, untouched: files shared by both trees (hard
+    # links) are replaced by new files when they change, never rewritten in place.
+    assert _files(next_tree(out)) == live_before
     clean = tmp_path / "clean"
     _build(content, clean, "--no-cache")
     incremental, expected = _files(out), _files(clean)
