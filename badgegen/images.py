@@ -106,13 +106,22 @@ def clean_png(raw: bytes) -> tuple[bytes, int, int]:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ImageProblem(f"PNG illisible ({exc})", f"unreadable PNG ({exc})") from exc
     out = io.BytesIO()
-    pixels.save(out, format="PNG", optimize=True)
+    pixels.save(out, format="PNG", compress_level=1)  # quick: oxipng compresses it again
     return optimise_png(out.getvalue()), pixels.width, pixels.height
 
 
+_OPTIMISED: dict[bytes, bytes] = {}
+
+
 def optimise_png(data: bytes) -> bytes:
-    """The same pixels in fewer bytes (oxipng level 2, lossless; no metadata chunk kept)."""
-    return bytes(oxipng.optimize_from_memory(data, level=2, strip=oxipng.StripChunks.all()))
+    """The same pixels in fewer bytes (oxipng level 2, lossless; no metadata chunk kept).
+
+    Remembered by the bytes given: badges that share a picture optimise it once.
+    """
+    key = hashlib.blake2b(data, digest_size=16).digest()
+    if key not in _OPTIMISED:
+        _OPTIMISED[key] = bytes(oxipng.optimize_from_memory(data, level=2, strip=oxipng.StripChunks.all()))
+    return _OPTIMISED[key]
 
 
 _FORBIDDEN_TAGS = {"script", "foreignObject", "iframe", "embed", "object"}
