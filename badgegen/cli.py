@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from badgegen import ledger, privacy, restricted
+from badgegen import ledger, privacy, restricted, search
 from badgegen.annotations import report_failure, report_success
 from badgegen.award_cmd import register as register_award
 from badgegen.errors import BadgegenError, ContentError
@@ -93,6 +93,13 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timings", type=Path, help="write how long each stage took, and what was kept or written, as JSON"
     )
+    parser.add_argument(
+        "--search-shard-pages",
+        type=int,
+        default=search.SHARD_PAGES,
+        help=f"pages per part of the search index (default {search.SHARD_PAGES}): "
+        "a change indexes only its part again",
+    )
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
@@ -157,6 +164,7 @@ def _config(args: argparse.Namespace, base_url: str | None = None, *, preview: b
         cache=getattr(args, "cache", None),
         use_cache=not getattr(args, "no_cache", False),
         jobs=max(0, getattr(args, "jobs", 0)),
+        search_shard_pages=max(1, getattr(args, "search_shard_pages", search.SHARD_PAGES)),
     )
 
 

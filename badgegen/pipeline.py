@@ -12,6 +12,7 @@ Nothing reaches the output folder unless the whole content is right.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -81,6 +82,8 @@ class BuildConfig:
     use_cache: bool = True
     #: How many processes produce the award units (`--jobs`); 0: every core.
     jobs: int = 0
+    #: Pages per part of the search index (`--search-shard-pages`, see `search.shards`).
+    search_shard_pages: int = search.SHARD_PAGES
 
     @property
     def cache_folder(self) -> Path | None:
@@ -193,12 +196,13 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     assert registry is not None and raw is not None and build_cache is not None
     manifests: dict[str, Manifest] = build_cache.load("trees") or {}
     previous_units: dict[str, UnitRecord] = build_cache.load("units") or {}
-    previous_search: UnitRecord | None = build_cache.load("search")
+    previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     stages.lap("cache-load")
     indexes = None
     delivery: restricted_mod.Plan | None = None
     scanner = privacy.OutputScanner(registry, config.out)
-    env = make_environment(config.templates)
+    compiled = build_cache.folder / "templates" if build_cache.folder is not None else None
+    env = make_environment(config.templates, compiled)
     qr.PATHS.update(build_cache.load("qr") or {})
     keys = UnitKeys(raw, registry, _global_digest(registry, config, build_cache.stamp, scanner))
     report.raw = raw = None  # the content as read is not needed any more (memory)
@@ -254,22 +258,26 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             report.signing_seconds += ob3.seconds + ob3.worker_seconds
         report.units_kept, report.units_produced = units.kept, units.produced
         stages.lap("units")
-        for path, data in _outputs(registry, config, env):
+        search_shards = search.shards(registry, config.search_shard_pages)
+        for path, data in _outputs(registry, config, env, search_shards):
             writer.write(path, data)
         stages.lap("other-pages")
         _copy_static(writer, config.templates / "static")
         if registry.site.cname is not None:
             writer.write("CNAME", f"{registry.site.cname}\n".encode())
         # Last, once every page is written, and before the output check.
-        search_record = _search_index(writer, registry, previous_search, build_cache.stamp)
+        search_records = _search_index(writer, search_shards, previous_search or {}, build_cache.stamp)
         stages.lap("search")
     stages.lap("flip")
     report.files = writer.written
     report.files_written, report.files_copied = writer.changed, writer.copied
     build_cache.save("trees", manifests)
     build_cache.save("units", units.records)
-    build_cache.save("search", search_record)
+    build_cache.save("search", search_records)
     build_cache.save("qr", qr.used_paths())
+    if compiled is not None:  # from the next build on, compiled templates are kept there
+        with contextlib.suppress(OSError):
+            compiled.mkdir(exist_ok=True)
     if ob3 is not None and proofs is not None:
         used = ob3.signer.memo_keys | ob3.worker_memo_keys
         build_cache.save("ob3-proofs", {key: proofs[key] for key in used if key in proofs})
@@ -322,24 +330,32 @@ def folder_digest_of_file(path: Path) -> bytes:
 
 
 def _search_index(
-    writer: TreeWriter, registry: Registry, previous: UnitRecord | None, code: bytes
-) -> UnitRecord | None:
-    """Pagefind's index, run again only when an indexed page changed (it reads them all)."""
-    pages = search.indexed_pages(registry)
-    if not pages:
-        return None
-    digest = hashlib.blake2b(code, digest_size=16)
-    for page in pages:
-        digest.update(page.encode() + b"\0" + writer.manifest[page])
-    key = digest.digest()
-    if previous is not None and previous[0] == key and writer.keep_all(previous[1]):
-        return previous
-    before = set(writer.manifest)
-    search.write_index(writer, pages)
-    return key, tuple((p, writer.manifest[p]) for p in writer.manifest if p not in before)
+    writer: TreeWriter, shards: list[search.Shard], previous: dict[str, UnitRecord], code: bytes
+) -> dict[str, UnitRecord]:
+    """Pagefind's index, part by part; a part is indexed again only when one of its pages changed."""
+    records: dict[str, UnitRecord] = {}
+    for shard in shards:
+        digest = hashlib.blake2b(code, digest_size=16)
+        digest.update(shard.bundle.encode() + b"\0")
+        for page in shard.pages:
+            digest.update(page.encode() + b"\0" + writer.manifest[page])
+        key = digest.digest()
+        record = previous.get(shard.bundle)
+        if record is not None and record[0] == key and writer.keep_all(record[1]):
+            records[shard.bundle] = record
+            continue
+        before = set(writer.manifest)
+        search.write_index(writer, list(shard.pages), shard.bundle)
+        records[shard.bundle] = (
+            key,
+            tuple((p, writer.manifest[p]) for p in writer.manifest if p not in before),
+        )
+    return records
 
 
-def _outputs(registry: Registry, config: BuildConfig, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+def _outputs(
+    registry: Registry, config: BuildConfig, env: jinja2.Environment, shards: list[search.Shard]
+) -> Iterator[tuple[str, bytes]]:
     """Every published file but the award units, in a fixed order, produced one at a time."""
     for issuer in registry.issuers.values():
         yield urls.issuer_json(issuer), jsonld.dumps(jsonld.issuer_document(registry, issuer))
@@ -361,7 +377,8 @@ def _outputs(registry: Registry, config: BuildConfig, env: jinja2.Environment) -
         )
     for name in registry.media:
         yield urls.media(name), (config.content / MEDIA_FOLDER / name).read_bytes()
-    yield from render_pages(registry, env, units=False)
+    parts = tuple(shard.bundle for shard in shards if shard.number > 0)
+    yield from render_pages(registry, env, units=False, search_parts=parts)
     yield ".nojekyll", b""
 
 

@@ -40,21 +40,30 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(templates: Path, compiled: Path | None = None) -> jinja2.Environment:
     """The one Jinja2 environment: strict, autoescaped, with the Markdown filter.
 
     Pages are rendered by a copy of it per language (`localized`), whose templates have
     their constant UI texts — `t("key")` without parameters — written in at load time:
     a page then calls no function for most of its words (it was ~80 calls a page).
+    With `compiled` (a folder of the build cache), compiled templates are kept there.
     """
-    env = _environment(jinja2.FileSystemLoader(templates))
+    env = _environment(jinja2.FileSystemLoader(templates), _bytecode_cache(compiled))
     env.globals["localized"] = {}
     return env
 
 
-def _environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the build cache (keyed by their source: never stale)."""
+    if folder is None or not folder.is_dir():
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _environment(loader: jinja2.BaseLoader, compiled: jinja2.BytecodeCache | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -72,7 +81,7 @@ def localized(env: jinja2.Environment, lang: str) -> jinja2.Environment:
     copies = cast(dict[str, jinja2.Environment], env.globals["localized"])
     if lang not in copies:
         assert env.loader is not None
-        copies[lang] = _environment(_TranslatedLoader(env.loader, lang))
+        copies[lang] = _environment(_TranslatedLoader(env.loader, lang), env.bytecode_cache)
     return copies[lang]
 
 
@@ -140,14 +149,16 @@ def _other_language(path: str, lang: str) -> str:
     return path.removeprefix("en/") if lang == "en" else "en/" + path
 
 
-def render_pages(registry: Registry, env: jinja2.Environment, *, units: bool = True) -> Iterator[Page]:
+def render_pages(
+    registry: Registry, env: jinja2.Environment, *, units: bool = True, search_parts: tuple[str, ...] = ()
+) -> Iterator[Page]:
     """Every page of the site in every language, as (path, bytes), in a fixed order.
 
     `units=False` leaves out the award pages and portfolios (the build produces them unit by
     unit, `award_pages` and `earner_pages`, and keeps those that did not change).
     """
     for lang in registry.site.languages:
-        yield from _pages_in(registry, env, lang, units=units)
+        yield from _pages_in(registry, env, lang, units=units, search_parts=search_parts)
     yield "404.html", _render(env, "404.html", _context(registry, "404.html", "fr", root=True))
     yield urls.sitemap(), sitemap(registry)
     yield urls.robots(), robots(registry)
@@ -217,7 +228,9 @@ def _earner_pages_in(
     yield _page(env, registry, lang, print_page, "earner_print.html", earner=earner, qr=qr.svg)
 
 
-def _pages_in(registry: Registry, env: jinja2.Environment, lang: str, *, units: bool) -> Iterator[Page]:
+def _pages_in(
+    registry: Registry, env: jinja2.Environment, lang: str, *, units: bool, search_parts: tuple[str, ...]
+) -> Iterator[Page]:
     listed = sorted((a for a in registry.awards.values() if a.listed), key=lambda a: (a.issued_on, a.id))
     yield _page(env, registry, lang, urls.page(lang), "home.html", recent=list(reversed(listed))[:6])
     yield _page(env, registry, lang, urls.catalogue_page(lang), "catalogue.html")
@@ -231,7 +244,15 @@ def _pages_in(registry: Registry, env: jinja2.Environment, lang: str, *, units: 
         for award in registry.awards.values():
             yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
     filters = search.search_filters(registry, lang)
-    yield _page(env, registry, lang, urls.search_page(lang), "search.html", search_filters=filters)
+    yield _page(
+        env,
+        registry,
+        lang,
+        urls.search_page(lang),
+        "search.html",
+        search_filters=filters,
+        search_parts=search_parts,
+    )
     if units:
         for earner in registry.earners.values():  # portfolios: linked from their awards, listed nowhere
             yield from _earner_pages_in(registry, env, lang, earner)

@@ -30,6 +30,7 @@ other file of the bundle (page fragments, word indexes, code) is identical.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import tempfile
@@ -78,6 +79,61 @@ class SearchIndexError(BuildError):
 
 
 # --- which pages, and what the index learns about each ------------------------------------
+
+
+#: Pages per part of the search index (see `shards()`): Pagefind indexes about 1 500 pages a
+#: second here, and a change makes only its part be indexed again.
+SHARD_PAGES = 2000
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A part of the search index: the pages Pagefind indexes together, and where it goes."""
+
+    number: int
+    pages: tuple[str, ...]
+
+    @property
+    def bundle(self) -> str:
+        """Its folder in the site: the first part is `pagefind/` itself, the others inside it."""
+        return urls.SEARCH_BUNDLE if self.number == 0 else f"{urls.SEARCH_BUNDLE}part-{self.number}/"
+
+
+def shards(registry: Registry, shard_pages: int = SHARD_PAGES) -> list[Shard]:
+    """The indexed pages, in parts of about `shard_pages`, merged by the browser when searching.
+
+    One index for a big registry would make every change index every page again (seconds at
+    ten thousand awards). A badge's page and the pages of its listed awards always share a
+    part (a badge change, which shows on all of them, indexes one part again), an issuer's
+    page has its own; each group goes to part `hash(group) mod count`, so a group stays in its
+    part until the number of parts changes. A registry under `shard_pages` pages has one part:
+    `pagefind/`, as without parts.
+    """
+    groups: dict[str, list[str]] = {}
+    for lang in registry.site.languages:
+        for badge in registry.badges.values():
+            groups.setdefault(f"badge:{badge.slug}", []).append(urls.badge_page(badge, lang) + "index.html")
+        for issuer in registry.issuers.values():
+            groups.setdefault(f"issuer:{issuer.slug}", []).append(
+                urls.issuer_page(issuer, lang) + "index.html"
+            )
+        for award in registry.awards.values():
+            if award.listed:
+                groups.setdefault(f"badge:{award.badge.slug}", []).append(
+                    urls.award_page(award, lang) + "index.html"
+                )
+    total = sum(len(pages) for pages in groups.values())
+    if total == 0:
+        return []
+    count = max(1, -(-total // max(1, shard_pages)))
+    if count == 1:
+        return [Shard(0, tuple(indexed_pages(registry)))]
+    parts: list[list[str]] = [[] for _ in range(count)]
+    for name in sorted(groups):
+        number = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big") % count
+        parts[number].extend(groups[name])
+    found = [pages for pages in parts if pages]
+    return [Shard(number, tuple(pages)) for number, pages in enumerate(found)]
 
 
 def indexed_pages(registry: Registry) -> list[str]:
@@ -200,8 +256,8 @@ def pagefind_executable() -> Path:
     return found
 
 
-def write_index(writer: TreeWriter, pages: list[str]) -> None:
-    """Index `pages` (already written under `writer.root`) and write the bundle under pagefind/."""
+def write_index(writer: TreeWriter, pages: list[str], prefix: str = urls.SEARCH_BUNDLE) -> None:
+    """Index `pages` (already written under `writer.root`) and write the bundle under `prefix`."""
     if not pages:
         return  # nothing to find: the search page says the search is unavailable
     executable = pagefind_executable()
@@ -238,4 +294,4 @@ def write_index(writer: TreeWriter, pages: list[str]) -> None:
         for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
             relative = file.relative_to(bundle).as_posix()
             if relative not in UNUSED_BUNDLE_FILES:
-                writer.write(urls.SEARCH_BUNDLE + relative, file.read_bytes())
+                writer.write(prefix + relative, file.read_bytes())

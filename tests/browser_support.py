@@ -80,7 +80,7 @@ def axe_path() -> Path:
 
 
 @contextmanager
-def built_site(out: Path, content: Path = REPO / "content") -> Iterator[str]:
+def built_site(out: Path, content: Path = REPO / "content", extra: tuple[str, ...] = ()) -> Iterator[str]:
     """Build `content` (the example) into `out` and serve it on a free loopback port; yields the base URL.
 
     The server is bound first, so the site is built for the very address it is served at.
@@ -103,6 +103,7 @@ def built_site(out: Path, content: Path = REPO / "content") -> Iterator[str]:
                     "--base-url",
                     base,
                     "--frozen-ledger",
+                    *extra,
                 ]
             )
         assert code == 0, "the example site does not build"

@@ -356,3 +356,48 @@ def test_no_wcag_violations_with_results_shown(browser: Any, served: Served, pat
         assert page.evaluate("document.scrollingElement.scrollWidth") <= NARROW["width"], "scrolls sideways"
         violations = run_axe(page)
         assert not violations, f"axe-core, {path} at 320 px:\n{describe_violations(violations)}"
+
+
+# --- an index in parts (a big registry), merged by the browser -----------------------------
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The example built with an index in parts of at most a few pages (as 10 000 awards would be)."""
+    folder = tmp_path_factory.mktemp("sharded") / "site"
+    with built_site(folder, extra=("--search-shard-pages", "12")) as base:
+        yield Served(folder, base)
+
+
+def test_an_index_in_parts_holds_every_page_once(sharded: Served) -> None:
+    parts = sorted(sharded.folder.glob("pagefind/part-*/pagefind-entry.json"))
+    assert len(parts) >= 2, "several parts besides pagefind/ itself"
+    urls = []
+    for bundle in [sharded.folder / "pagefind", *(p.parent for p in parts)]:
+        for path in sorted(bundle.glob("fragment/*.pf_fragment")):
+            text = gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd")
+            urls.append(json.loads(text)["url"])
+    expected = set()
+    for prefix in ("", "en/"):
+        expected |= {f"/{prefix}badges/{slug}/" for slug in BADGES}
+        expected |= {f"/{prefix}issuers/{slug}/" for slug in ISSUERS}
+        expected |= {f"/{prefix}assertions/{award_id}/" for award_id in LISTED}
+    assert sorted(urls) == sorted(expected)
+    page = (sharded.folder / "recherche/index.html").read_text("utf-8")
+    named = re.search(r'data-index-parts="([^"]*)"', page)
+    assert named is not None
+    assert sorted(named.group(1).split()) == sorted(f"../pagefind/{p.parent.name}/" for p in parts)
+
+
+def test_the_browser_searches_every_part_as_one_index(browser: Any, sharded: Served) -> None:
+    with _tab(browser, sharded.base) as tab:
+        tab.open("recherche/?kind=award")
+        assert sorted(tab.results("kind=award")) == sorted(f"assertions/{a}/" for a in LISTED)
+        tab.open("recherche/?q=semis")
+        found = tab.results("q=semis")
+        assert f"assertions/{LISTED_SEMER[0]}/" in found and f"badges/{SEMER}/" in found
+        tab.open("recherche/?family=savoir-etre")
+        etre = {slug for slug, badge in BADGES.items() if badge["family"] == "savoir-etre"}
+        assert sorted(tab.results("family=savoir-etre")) == sorted(_pages_of_badges(etre))
+        tab.open("en/recherche/?kind=badge")
+        assert sorted(tab.results("kind=badge")) == sorted(f"en/badges/{s}/" for s in BADGES)

@@ -27,6 +27,11 @@ async function start(form) {
     engine ??= (async () => {
       const loaded = await import(new URL("pagefind/pagefind.js", root).href);
       await loaded.options({ excerptLength: 24 });
+      // A big registry's index comes in parts (badgegen/search.py: shards): searched as one.
+      // Their pages' addresses are from the site's root, like the first part's.
+      for (const part of (texts.indexParts || "").split(" ").filter(Boolean)) {
+        await loaded.mergeIndex(new URL(part, location.href).href, { baseUrl: root.pathname });
+      }
       await loaded.init(); // the index of the page's language (<html lang>)
       return loaded;
     })();
