@@ -9,11 +9,56 @@ in badgegen and keeps its traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import ClassVar
 
 from badgegen.messages import WARNING_CODES, render_message
+
+#: The control characters a content text never holds (code `control-character`): C0 but
+#: tab, line feed and carriage return; DEL; C1. A signed OB 3.0 credential holding one fails
+#: some verifiers (their N-Quads escape these characters differently from pyld's).
+CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def unicode_name(char: str) -> str:
+    """`U+0007`: how a message names one character."""
+    return f"U+{ord(char):04X}"
+
+
+def visible(text: str) -> str:
+    """`text` with each control character written `[U+0007]`: messages print to terminals."""
+    if CONTROL_CHARACTER_RE.search(text) is None:
+        return text
+    return CONTROL_CHARACTER_RE.sub(lambda match: f"[{unicode_name(match.group())}]", text)
+
+
+def control_character_params(
+    char: str, field: str, *, in_key: bool = False, written: str = ""
+) -> dict[str, str]:
+    """The parameters of a `control-character` error: `char` found in the text of `field`
+    (in its name when `in_key`). `written`: the escape that makes it in a double-quoted
+    text (`\\x07`, `\\a`...), if known. (Written as it is, the YAML reader refuses it:
+    that file is reported as `yaml-syntax`.)
+    """
+    if in_key:
+        where_fr, where_en = f"le nom de champ « {field} »", f"the field name '{field}'"
+    else:
+        where_fr, where_en = f"le texte de « {field} »", f"the text of '{field}'"
+    if written:
+        written_fr = f" : ici, effacez « {written} » entre les guillemets"
+        written_en = f": here, delete '{written}' between the quotes"
+    else:
+        written_fr = " : il est à la position indiquée (souvent invisible dans l'éditeur)"
+        written_en = ": it is at the position shown (often invisible in the editor)"
+    return {
+        "char": unicode_name(char),
+        "where_fr": where_fr,
+        "where_en": where_en,
+        "written_fr": written_fr,
+        "written_en": written_en,
+    }
 
 
 @dataclass(frozen=True, order=True)
@@ -72,6 +117,8 @@ def make_error(
 
     Whether it is a warning is a property of its code (`WARNING_CODES`), not a choice
     made at each call, so a code never changes severity from one place to another.
+    A control character in the field or a parameter (a value quoted from the content) is
+    written `[U+0007]` (`visible`).
     """
     line, column = position
     return ContentError(
@@ -79,8 +126,8 @@ def make_error(
         line=line,
         column=column,
         code=code,
-        field=field_name,
-        params=tuple(sorted((key, str(value)) for key, value in params.items())),
+        field=visible(field_name),
+        params=tuple(sorted((key, visible(str(value))) for key, value in params.items())),
         severity="warning" if code in WARNING_CODES else "error",
     )
 

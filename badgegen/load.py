@@ -29,8 +29,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal
 
-from badgegen.errors import ContentError, make_error
-from badgegen.yamlsafe import YamlDocument, YamlProblem, decode_utf8, parse_yaml
+from badgegen.errors import ContentError, control_character_params, dotted_path, make_error
+from badgegen.yamlsafe import YamlDocument, YamlProblem, control_characters, decode_utf8, parse_yaml
 
 Kind = Literal["registry", "issuer", "badge", "award", "endorsement", "earner"]
 
@@ -59,7 +59,8 @@ class RawDocument:
     folder: str = ""
     #: Read from the private folder (`--private`, restricted content), not from content/.
     private: bool = False
-    #: The file's own schema problems, found while reading; None: not checked yet.
+    #: The file's own problems, found while reading (its schema's, and any control
+    #: character in its texts); None: not checked yet. A document with any is left out.
     schema_problems: tuple[ContentError, ...] | None = None
 
     @property
@@ -237,6 +238,19 @@ def _report_misplaced(content: RawContent, folder: Path, entries: list[os.DirEnt
             content.errors.append(_misplaced(folder / entry.name, "yml" if is_yml else "dir"))
 
 
+def read_bytes(path: Path) -> bytes:
+    """`path.read_bytes()` without a buffered file object: half the time for a small file
+    (tens of thousands are read at each run)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
+
+
 class DisplayPaths:
     """`display_path` for many files at once: the working folder and each folder are
     resolved once, not at each file (a tenth of a millisecond each, for every file).
@@ -314,7 +328,7 @@ def _read(
             make_error(shown, (1, 1), "bad-file-name", "", name=path.name, suggestion=suggest_slug(doc_id))
         )
         return None
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     if memo is None:
         data, marks, problems = study(kind, raw)
     else:
@@ -333,7 +347,7 @@ def _read(
 
 
 #: Bump when what `study` returns changes shape or meaning (old memo entries then miss).
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2
 
 
 def memo_key(kind: str, placement: str, raw: bytes) -> str:
@@ -348,6 +362,16 @@ def memo_key(kind: str, placement: str, raw: bytes) -> str:
     digest.update(f"{kind}\0{placement}\0".encode())
     digest.update(raw)
     return digest.hexdigest()
+
+
+def memo_seed() -> hashlib.blake2b:
+    """A fresh copy of what every memo key starts from: `MEMO_FORMAT`, the schemas, the
+    code that reads and checks a file and the libraries' versions (see `memo_key`).
+
+    Other memos of per-file verdicts (`privacy.content_errors`) start from it too, and
+    add what else they depend on.
+    """
+    return _memo_seed().copy()
 
 
 @cache
@@ -367,15 +391,18 @@ def _memo_seed() -> hashlib.blake2b:
 
 
 def study(kind: str, raw: bytes) -> tuple[Any, bytes | None, tuple[ContentError, ...]]:
-    """What one file says by itself: `(data, marks, schema problems)` when it reads as a
-    mapping, else `(None, None, (the reading problem,))`; problems carry no path yet.
+    """What one file says by itself: `(data, marks, its own problems)` when it reads as a
+    mapping, else `(None, None, (the reading problem,))`; problems carry no path yet. Its own
+    problems: its schema's, and a `control-character` error for each control character
+    written as an escape in a text (`yamlsafe.control_characters`).
 
     This is what a memo entry holds: plain data, bytes and a few errors, all picklable.
     """
     from badgegen.schema import schema_errors  # (schema imports this module)
 
     try:
-        document = parse_yaml(decode_utf8(raw))
+        text = decode_utf8(raw)
+        document = parse_yaml(text)
     except YamlProblem as problem:
         return None, None, (make_error("", problem.position, problem.code, "", **problem.params),)
     if document.data is None:
@@ -383,7 +410,12 @@ def study(kind: str, raw: bytes) -> tuple[Any, bytes | None, tuple[ContentError,
     if not isinstance(document.data, dict):
         return None, None, (make_error("", (1, 1), "not-a-mapping", ""),)
     checked = RawDocument(kind, "", Path(), "", document)  # type: ignore[arg-type]
-    return document.data, document.marks, tuple(schema_errors(checked))
+    problems = schema_errors(checked)
+    for found in control_characters(document, text):
+        field_name = dotted_path(found.path)
+        params = control_character_params(found.char, field_name, in_key=found.in_key, written=found.written)
+        problems.append(make_error("", found.position, "control-character", field_name, **params))
+    return document.data, document.marks, tuple(problems)
 
 
 def suggest_slug(text: str) -> str:

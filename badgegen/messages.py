@@ -60,6 +60,12 @@ CATALOGUE: dict[str, Entry] = {
         "écrivez le nom du champ suivi de deux-points, par exemple « name: ».",
         "write the field name followed by a colon, for example 'name:'.",
     ),
+    "control-character": Entry(
+        "{where_fr} contient un caractère de contrôle invisible ({char}) : il n'a pas sa place dans un badge, et un badge signé (Open Badges 3.0) qui le contient ne passe pas la vérification.",
+        "{where_en} contains an invisible control character ({char}): it has no place in a badge, and a signed badge (Open Badges 3.0) holding it fails verification.",
+        "supprimez ce caractère invisible (souvent collé depuis un traitement de texte){written_fr}.",
+        "remove this invisible character (often pasted from a word processor){written_en}.",
+    ),
     "empty-file": Entry(
         "ce fichier est vide.",
         "this file is empty.",

@@ -19,7 +19,8 @@ history and published, so this module looks for what must never be there:
   `content/`, the metadata of every photo in `content/media/`, and no spreadsheet
   (.csv, .xlsx, .ods...) anywhere under `content/`. The public contact addresses of
   the organisations (`email` of issuers/*.yaml, `contact.email` of registry.yaml)
-  are allowed anywhere: they are published on purpose;
+  are allowed anywhere: they are published on purpose. Given a memo, a file already
+  checked, with the same bytes, place and rules, is not scanned again (`verdict_key`);
 - **the output check** (`output_check`), run on the staging folder before the new
   site is swapped in: every text file of the built site, the search index's chunks
   (gzip-compressed by Pagefind: decompressed, then read as text), the text chunks of every
@@ -49,22 +50,25 @@ import argparse
 import bisect
 import hashlib
 import io
+import os
 import re
 import shlex
 import struct
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard
 
 import yaml
 from PIL import Image as PILImage
 from PIL import ImageOps
 
 from badgegen.errors import BadgegenError, ContentError, dotted_path, make_error
-from badgegen.load import MEDIA_FOLDER, RawContent, display_path
+from badgegen.load import MEDIA_FOLDER, DisplayPaths, RawContent, display_path, memo_seed, read_bytes
 from badgegen.model import Registry
 from badgegen.ob3 import leaks
 
@@ -575,6 +579,12 @@ def content_addresses(content: Path) -> frozenset[str]:
     )
 
 
+def _suffix(name: str) -> str:
+    """`Path(name).suffix.lower()` of a file name, without making a path."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
 def check_file(
     shown: str,
     in_content: str | None,
@@ -594,8 +604,8 @@ def check_file(
     keys = leaks.key_errors(shown, data, leaks.environment_needles() if needles is None else needles)
     if keys:
         return keys
-    suffix = Path(shown).suffix.lower()
-    name = Path(shown).name
+    name = shown.rpartition("/")[2]
+    suffix = _suffix(name)
     if suffix in SPREADSHEET_SUFFIXES:
         return [make_error(shown, (1, 1), "spreadsheet-in-content", "", name=name)]
     if in_content is None and not explicit:
@@ -635,12 +645,15 @@ def text_errors(
     for finding in findings:
         what_fr, what_en, this_fr, this_en = KIND_WORDS[finding.kind]
         why_fr, why_en = _why(finding.kind, award)
+        field = _field_at(fields, (finding.line, finding.column))
+        if field and find_personal_data(field, public):  # under a key that is itself an address...
+            field = ""
         errors.append(
             make_error(
                 shown,
                 (finding.line, finding.column),
                 "personal-data",
-                _field_at(fields, (finding.line, finding.column)),
+                field,
                 what_fr=what_fr,
                 what_en=what_en,
                 excerpt=finding.excerpt,
@@ -713,25 +726,130 @@ def _field_at(fields: list[Span], position: tuple[int, int]) -> str:
 # --- the content check (validate, build) -------------------------------------------------
 
 
-def content_errors(raw: RawContent) -> list[ContentError]:
-    """Personal data, spreadsheets and photo metadata anywhere under the content folder."""
+def content_errors(raw: RawContent, *, memo: MutableMapping[str, Any] | None = None) -> list[ContentError]:
+    """Personal data, spreadsheets and photo metadata anywhere under the content folder.
+
+    `memo` (any mutable mapping, which the caller may keep between runs, and may share
+    with `load_content`'s: these keys start with `VERDICT_PREFIX`) remembers the verdict
+    on each file: a file whose bytes, place and path as shown were already checked under
+    the same rules is not scanned again (`verdict_key`). Every file is still read and
+    hashed. Results are the same with or without it.
+    """
     root = raw.root
     if not root.is_dir():
         return []
     public = content_addresses(root)
     needles = leaks.environment_needles()
+    seed = verdict_seed(public, needles) if memo is not None else None
+    shown_as = DisplayPaths()
     errors: list[ContentError] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        relative = path.relative_to(root).as_posix()
-        if not worth_reading(relative):  # any file at all may hold a private key
-            errors += leaks.key_errors(display_path(path), path.read_bytes(), needles)
+    for parts, folder, is_link in content_files(root):
+        path = folder / parts[-1]
+        shown = shown_as(path, is_link, folder)
+        relative = "/".join(parts)
+        data = read_bytes(path)
+        if memo is None or seed is None:
+            errors += file_verdict(shown, relative, data, public, needles)
             continue
-        errors += check_file(display_path(path), relative, path.read_bytes(), public, needles=needles)
+        key = verdict_key(seed, shown, relative, data)
+        found = memo.get(key)
+        if _is_verdict(found):
+            errors += found
+            continue
+        verdict = memo[key] = tuple(
+            file_verdict(shown, relative, data, public, needles)
+        )  # unknown, or not ours
+        errors += verdict
     return errors
 
 
+def file_verdict(
+    shown: str, relative: str, data: bytes, public: frozenset[str], needles: tuple[bytes, ...]
+) -> list[ContentError]:
+    """The problems of one file of the content folder (`relative` to it, `shown` in messages)."""
+    if not worth_reading(relative):  # any file at all may hold a private key
+        return leaks.key_errors(shown, data, needles)
+    return check_file(shown, relative, data, public, needles=needles)
+
+
+def content_files(root: Path) -> list[tuple[tuple[str, ...], Path, bool]]:
+    """Every file under `root`, sorted by path: (its path's parts under `root`, its folder,
+    whether it is a symbolic link).
+
+    The files `sorted(p for p in root.rglob("*") if p.is_file())` gives (Python 3.11):
+    hidden files too, links to files too, folders reached through a link not entered,
+    an unreadable folder skipped; in the same order. One `scandir` per folder, and none
+    of the path objects that sorting `Path`s would make.
+    """
+    found: list[tuple[tuple[str, ...], Path, bool]] = []
+    pending: list[tuple[Path, tuple[str, ...]]] = [(root, ())]
+    while pending:
+        folder, parts = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((folder / entry.name, (*parts, entry.name)))
+            elif entry.is_file():
+                found.append(((*parts, entry.name), folder, entry.is_symlink()))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+#: The start of every key `content_errors` adds to a memo (never one of `load.memo_key`'s).
+VERDICT_PREFIX = "privacy:"
+#: Bump when what `content_errors` keeps in a memo changes shape or meaning.
+VERDICT_FORMAT = 1
+
+
+@cache
+def _verdict_code() -> hashlib.blake2b:
+    """What every verdict key starts from: the code that reads, checks and reports (load's memo
+    seed covers this module, errors, messages, schema, yamlsafe, load and PyYAML's version),
+    plus the private key detectors, Pillow (photo metadata) and Python (`re`, Unicode)."""
+    from badgegen.ob3 import multibase
+
+    seed = memo_seed()
+    seed.update(f"privacy verdict {VERDICT_FORMAT}\0pillow {metadata.version('pillow')}\0".encode())
+    seed.update(f"python {sys.version}\0".encode())
+    for module in (leaks, multibase):
+        seed.update(Path(str(module.__file__)).read_bytes())
+    return seed
+
+
+def verdict_seed(public: frozenset[str], needles: tuple[bytes, ...]) -> hashlib.blake2b:
+    """The start of the verdict keys of one run: the code (`_verdict_code`), the public
+    addresses allowed and the signing key looked for. Each address and each form of the
+    key is hashed on its own: a memo kept on disk never holds the key itself."""
+    seed = _verdict_code().copy()
+    seed.update(f"{len(public)} {len(needles)}\0".encode())
+    for address in sorted(public):
+        seed.update(hashlib.sha256(address.encode("utf-8", "surrogatepass")).digest())
+    for needle in sorted(needles):
+        seed.update(hashlib.sha256(needle).digest())
+    return seed
+
+
+def verdict_key(seed: hashlib.blake2b, shown: str, relative: str, data: bytes) -> str:
+    """The memo key of one file's verdict: a digest of the run's `seed`, the file's path as
+    shown in messages and under the content folder (which rules apply), and its exact bytes."""
+    digest = seed.copy()
+    digest.update(f"{shown}\0{relative}\0".encode("utf-8", "surrogateescape"))
+    digest.update(data)
+    return VERDICT_PREFIX + digest.hexdigest()
+
+
+def _is_verdict(found: object) -> TypeGuard[tuple[ContentError, ...]]:
+    """Whether a memo entry is a verdict: a tuple of errors (no personal data in clear:
+    excerpts are redacted, private keys are named by kind only)."""
+    return type(found) is tuple and all(type(error) is ContentError for error in found)
+
+
 def worth_reading(relative: str) -> bool:
-    suffix = Path(relative).suffix.lower()
+    suffix = _suffix(relative.rpartition("/")[2])
     if suffix in SPREADSHEET_SUFFIXES or suffix in TEXT_SUFFIXES:
         return True
     return suffix in IMAGE_SUFFIXES and relative.startswith(MEDIA_FOLDER + "/")

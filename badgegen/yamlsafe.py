@@ -7,6 +7,10 @@ surprises that silently change meaning. Here they are errors instead:
 - anchors, aliases and merge keys (`&a`, `*a`, `<<`): spooky action at a distance;
 - explicit tags (`!!python/...`, `!foo`);
 - bytes that are not UTF-8;
+- control characters (`badgegen.errors.CONTROL_CHARACTER_RE`: C0 but tab and line
+  breaks, DEL, C1) written as they are, anywhere: the YAML reader refuses them
+  (`yaml-syntax`); written as escapes in a double-quoted text (`"\\x07"`, `"\\a"`), they
+  are found by `control_characters` (the loader reports them as `control-character`);
 - YAML 1.1 booleans such as `yes`, `no`, `on`, `off` stay text (only `true`/`false`
   are booleans), so `listed: yes` is reported by the schema instead of guessed;
   likewise YAML 1.1 octal (`017`) and base-60 (`1:30`) numbers stay as typed.
@@ -20,6 +24,7 @@ both 1-based, so every later error can point at the exact place.
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from array import array
@@ -28,6 +33,8 @@ from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from badgegen.errors import CONTROL_CHARACTER_RE
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -427,3 +434,112 @@ def _surprising_number(tag: str, text: str) -> bool:
     digits = text.lstrip("+-")
     leading_zero = len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()
     return ":" in text or leading_zero
+
+
+# --- control characters written as escapes -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ControlCharacter:
+    """A control character in a text of the document (`badgegen.errors.CONTROL_CHARACTER_RE`)."""
+
+    #: The JSON path of the value holding it, or of the key when `in_key`.
+    path: JsonPath
+    in_key: bool
+    char: str
+    #: Where it is written: the escape's backslash, else (not found) the value's start.
+    position: Position
+    #: The escape as written (`\\x07`, `\\a`...), or "" when not found.
+    written: str
+
+
+#: Any YAML line break, as the parsers count lines (a CR LF pair is one).
+_LINE_BREAK_RE = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def control_characters(document: YamlDocument, text: str) -> list[ControlCharacter]:
+    """The control characters of every text (value or key) of `document`, read from `text`.
+
+    The reader refuses them written as they are, so they come from the escapes of
+    double-quoted texts (`\\x07`, `\\u0007`, `\\a`, `\\e`, `\\N`...): each is located at its
+    backslash, one finding per escape. A text that has one but no such escape found (which
+    should not happen) gives one finding at the value's start.
+    """
+    if "\\" not in text and CONTROL_CHARACTER_RE.search(text) is None:
+        return []  # (a raw line break NEL reads as a line feed: it never reaches the data)
+    holding: list[tuple[JsonPath, bool, str]] = []
+    _collect(document.data, (), holding)
+    if not holding:
+        return []
+    starts = [0] + [match.end() for match in _LINE_BREAK_RE.finditer(text)]
+    found: list[ControlCharacter] = []
+    for path, in_key, first in holding:
+        start = document.key_position_of(path) if in_key else document.position_of(path)
+        escapes = _control_escapes(text, starts, start)
+        if escapes:
+            found += [
+                ControlCharacter(path, in_key, char, where, written) for char, where, written in escapes
+            ]
+        else:
+            found.append(ControlCharacter(path, in_key, first, start, ""))
+    return found
+
+
+def _collect(value: Any, path: JsonPath, holding: list[tuple[JsonPath, bool, str]]) -> None:
+    """(path, in a key?, first control character) of every text of `value` holding one, in order."""
+    if isinstance(value, str):
+        found = CONTROL_CHARACTER_RE.search(value)
+        if found:
+            holding.append((path, False, found.group()))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = CONTROL_CHARACTER_RE.search(key) if isinstance(key, str) else None
+            if found:
+                holding.append(((*path, key), True, found.group()))
+            _collect(item, (*path, key), holding)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect(item, (*path, index), holding)
+
+
+_ESCAPES: dict[str, str] = yaml.scanner.Scanner.ESCAPE_REPLACEMENTS
+_ESCAPE_CODES: dict[str, int] = yaml.scanner.Scanner.ESCAPE_CODES
+
+
+def _control_escapes(text: str, starts: list[int], start: Position) -> list[tuple[str, Position, str]]:
+    """(character, position, escape as written) of each escape of the double-quoted text
+    starting at `start` that makes a control character; [] if no double-quoted text starts there."""
+    line, column = start
+    if not 1 <= line <= len(starts):
+        return []
+    index = starts[line - 1] + column - 1
+    if index >= len(text) or text[index] != '"':
+        return []
+    found = []
+    index += 1
+    while index < len(text):
+        char = text[index]
+        if char == '"':
+            break
+        if char != "\\" or index + 1 >= len(text):
+            index += 1
+            continue
+        code = text[index + 1]
+        width = 2 + _ESCAPE_CODES.get(code, 0)
+        written = text[index : index + width]
+        if code in _ESCAPE_CODES:
+            try:
+                made = chr(int(written[2:], 16))
+            except ValueError:  # (not an escape the parser would have accepted)
+                break
+        else:
+            made = _ESCAPES.get(code, "")
+        if CONTROL_CHARACTER_RE.match(made):
+            found.append((made, _offset_position(starts, index), written))
+        index += width
+    return found
+
+
+def _offset_position(starts: list[int], index: int) -> Position:
+    line = bisect.bisect_right(starts, index)
+    return (line, index - starts[line - 1] + 1)
