@@ -57,14 +57,18 @@ class BuildCache:
     def enabled(self) -> bool:
         return self.folder is not None
 
-    def load(self, name: str) -> Any:
-        """The stored part `name`, or None (missing, damaged, or stored by other code)."""
+    def load(self, name: str, *, any_code: bool = False) -> Any:
+        """The stored part `name`, or None (missing, damaged, or stored by other code).
+
+        `any_code`: a part whose entries do not depend on badgegen's code (what each output
+        tree holds; OB 3.0 proofs, which check themselves) is kept across new versions.
+        """
         if self.folder is None:
             return None
         try:
             with (self.folder / f"{name}.pickle").open("rb") as stream:
                 stamp = pickle.load(stream)
-                if stamp != (CACHE_FORMAT, self.stamp):
+                if stamp != (CACHE_FORMAT, b"" if any_code else self.stamp):
                     return None
                 return pickle.load(stream)
         except (
@@ -78,7 +82,7 @@ class BuildCache:
         ):
             return None
 
-    def save(self, name: str, value: Any) -> None:
+    def save(self, name: str, value: Any, *, any_code: bool = False) -> None:
         """Store `value` as part `name`, atomically; a cache that cannot be written is skipped."""
         if self.folder is None:
             return
@@ -90,7 +94,8 @@ class BuildCache:
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    pickle.dump((CACHE_FORMAT, self.stamp), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                    stamp = (CACHE_FORMAT, b"" if any_code else self.stamp)
+                    pickle.dump(stamp, stream, protocol=pickle.HIGHEST_PROTOCOL)
                     pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
                 Path(temporary).replace(self.folder / f"{name}.pickle")
             except BaseException:

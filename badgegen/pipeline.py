@@ -154,16 +154,17 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
     raw = load_content(config.content, memo=memo)
     private = load_private(config.private_folder)  # never remembered: restricted content stays in private/
     resolution = resolve(raw, config.now, config.base_url, private=private)
-    if remember:
-        build_cache.save("images", images.used_images())
-        build_cache.save("parsed", memo.used())
     registry, signing = resolution.registry, None
     if registry is not None:  # a key that cannot sign stops here (ob3_keys.SigningKeyError)
         signing = ob3_keys.load(registry.site, config.content)
         registry = replace(registry, signed=signing is not None)
     resolution.errors.extend(ledger.check(raw, registry, config.base_url))
-    resolution.errors.extend(privacy.content_errors(raw))  # personal data, spreadsheets, EXIF, keys
-    resolution.errors.extend(privacy.content_errors(private))  # the same in the private folder
+    # Personal data, spreadsheets, EXIF, keys; the same in the private folder (never remembered).
+    resolution.errors.extend(privacy.content_errors(raw, memo=memo))
+    resolution.errors.extend(privacy.content_errors(private))
+    if remember:  # also after a refused check: what each file says does not depend on the others
+        build_cache.save("images", images.used_images())
+        build_cache.save("parsed", memo.used())
     if resolution.errors or registry is None:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:
@@ -194,7 +195,7 @@ def build(config: BuildConfig) -> BuildReport:
 def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: float) -> BuildReport:
     registry, raw, build_cache = report.registry, report.raw, report.cache
     assert registry is not None and raw is not None and build_cache is not None
-    manifests: dict[str, Manifest] = build_cache.load("trees") or {}
+    manifests: dict[str, Manifest] = build_cache.load("trees", any_code=True) or {}
     previous_units: dict[str, UnitRecord] = build_cache.load("units") or {}
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     stages.lap("cache-load")
@@ -224,7 +225,11 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
                     config.delivery_folder,
                 )
                 delivery.report.seconds = time.perf_counter() - signing_started
-            proofs = RecordingDict(build_cache.load("ob3-proofs") or {}) if build_cache.enabled else None
+            proofs = (
+                RecordingDict(build_cache.load("ob3-proofs", any_code=True) or {})
+                if build_cache.enabled
+                else None
+            )
             signer = ob3_publish.Signer(registry, report.signing, memo=proofs)
             ob3 = Ob3Units(signer, indexes.indexes)
             for path, data in ob3_publish.shared_outputs(signer, indexes.indexes, ob3.parts):
@@ -271,7 +276,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     stages.lap("flip")
     report.files = writer.written
     report.files_written, report.files_copied = writer.changed, writer.copied
-    build_cache.save("trees", manifests)
+    build_cache.save("trees", manifests, any_code=True)
     build_cache.save("units", units.records)
     build_cache.save("search", search_records)
     build_cache.save("qr", qr.used_paths())
@@ -280,7 +285,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             compiled.mkdir(exist_ok=True)
     if ob3 is not None and proofs is not None:
         used = ob3.signer.memo_keys | ob3.worker_memo_keys
-        build_cache.save("ob3-proofs", {key: proofs[key] for key in used if key in proofs})
+        build_cache.save("ob3-proofs", {key: proofs[key] for key in used if key in proofs}, any_code=True)
     stages.lap("cache-save")
     if config.update_ledger:
         report.ledger_added = ledger.record(config.content, registry, report.files)

@@ -221,3 +221,22 @@ def test_signed_incremental_build_equals_a_clean_build(
     assert incremental.keys() == expected.keys()
     assert any(path.endswith(".credential.json") for path in expected)
     assert [path for path in expected if incremental[path] != expected[path]] == []
+
+
+def test_a_new_version_of_badgegen_rebuilds_every_unit_but_rewrites_no_identical_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Units are keyed by the code (a new version produces them again); the output trees'
+    manifests are not, so identical bytes are still recognised and left alone."""
+    from badgegen import pipeline
+
+    out = tmp_path / "site"
+    _build(EXAMPLE, out)
+    _build(EXAMPLE, out)
+    reference = _files(out)
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda templates: b"another version of badgegen")
+    figures = _build(EXAMPLE, out)
+    assert figures["units_kept"] == 0 and figures["units_produced"] == 17
+    unstable = [p for p in out.rglob("*") if _pagefind_unstable(p.relative_to(out).as_posix())]
+    assert figures["files_written"] <= len(unstable)  # Pagefind ran again: only its unstable files
+    assert _files(out) == reference
