@@ -44,10 +44,13 @@ DEFAULT_SIZES = (1000, 10000, 50000)
 STEPS = {
     "validate": "validate",
     "build_cold": "build cold",
+    "rebuild_first": "rebuild, first (fills 2nd tree)",
     "rebuild_unchanged": "rebuild, nothing changed",
-    "rebuild_one_award": "rebuild, 1 award changed",
+    "rebuild_one_unlisted": "rebuild, 1 unlisted award changed",
+    "rebuild_one_award": "rebuild, 1 listed award changed",
     "rebuild_one_badge": "rebuild, 1 badge changed",
     "signed_cold": "signed build cold",
+    "signed_first": "signed rebuild, first",
     "signed_warm_one_award": "signed rebuild, 1 award changed",
 }
 
@@ -166,14 +169,21 @@ class Bench:
         return secret.group(1)
 
 
-def listed_awards(content: Path) -> list[Path]:
-    """Listed, unrevoked award files, in a fixed order: the ones edited between rebuilds."""
+def listed_awards(content: Path, listed: bool = True, wanted: int = 2) -> list[Path]:
+    """Listed (or unlisted) unrevoked award files, in a fixed order: the ones edited between rebuilds.
+
+    An unlisted award is on no indexed page (the search index is not made again for it).
+    """
     found = []
     for path in sorted(content.glob("awards/*/*.yaml")):
         text = path.read_text(encoding="utf-8")
-        if "\nlisted: true" in text and "\nrevoked:" not in text and "\nnarrative:\n  fr: |-" in text:
+        if (
+            ("\nlisted: true" in text) == listed
+            and "\nrevoked:" not in text
+            and "\nnarrative:\n  fr: |-" in text
+        ):
             found.append(path)
-            if len(found) == 2:
+            if len(found) == wanted:
                 break
     return found
 
@@ -195,7 +205,8 @@ def site_size(site: Path) -> dict[str, Any] | None:
 def signing_figures(step: Step) -> dict[str, Any]:
     """From the --timings file: documents signed and signing seconds per document (else null)."""
     timings = step.timings or {}
-    signed, seconds = timings.get("signed"), timings.get("signing_seconds")
+    signed = timings.get("signatures_made", timings.get("signed"))
+    seconds = timings.get("signing_seconds")
     per = round(seconds / signed, 6) if isinstance(seconds, int | float) and signed else None
     return {"signed": signed, "signing_seconds": seconds, "seconds_per_document": per}
 
@@ -220,11 +231,17 @@ def measure(badgegen: Path, folder: Path, awards: int) -> dict[str, Any]:
     done("validate", bench.validate())
     bench.forget_outputs()
     done("build_cold", bench.build("build_cold"))
+    done("rebuild_first", bench.build("rebuild_first"))
     done("rebuild_unchanged", bench.build("rebuild_unchanged"))
+    unlisted = listed_awards(content, listed=False, wanted=1)
+    if unlisted:
+        touch_text(unlisted[0], "narrative", "Récit modifié pour le banc d'essai (non listé).")
+    done("rebuild_one_unlisted", bench.build("rebuild_one_unlisted"))
     edited = listed_awards(content)
     badge = sorted(content.glob("badges/*.yaml"))[0]
     result["edited"] = {
         "award": edited[0].relative_to(folder).as_posix() if edited else None,
+        "unlisted_award": unlisted[0].relative_to(folder).as_posix() if unlisted else None,
         "badge": badge.stem,
         "badge_awards": per_badge.get(badge.stem, 0),
         "signed_award": edited[1].relative_to(folder).as_posix() if len(edited) > 1 else None,
@@ -239,6 +256,7 @@ def measure(badgegen: Path, folder: Path, awards: int) -> dict[str, Any]:
     if secret is not None:
         bench.forget_outputs()
         done("signed_cold", bench.build("signed_cold", secret))
+        done("signed_first", bench.build("signed_first", secret))
         if len(edited) > 1:
             touch_text(edited[1], "narrative", "Récit modifié pour le banc d'essai (signé).")
         done("signed_warm_one_award", bench.build("signed_warm_one_award", secret))
