@@ -224,6 +224,8 @@ def _write_timings(target: Path | None, report: BuildReport) -> None:
         "units_kept": report.units_kept,
         "units_produced": report.units_produced,
         "signed": report.signed,
+        "signatures_made": report.signed - report.signatures_reused,
+        "signatures_reused": report.signatures_reused,
         "signing_seconds": round(report.signing_seconds, 4),
     }
     target.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")

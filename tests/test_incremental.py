@@ -212,9 +212,11 @@ def test_signed_incremental_build_equals_a_clean_build(
     _build(content, out)
     again = _build(content, out)
     assert again["files_written"] == 0 and again["units_produced"] == 0
+    assert again["signatures_made"] == 0 and again["signatures_reused"] > 0, "nothing is signed again"
     _change_award(content)
     changed = _build(content, out, "--jobs", "2")
     assert changed["units_produced"] == 2  # the award, and Sam's portfolio that shows it
+    assert changed["signatures_made"] == 1, "only the changed award's credential is signed"
     clean = tmp_path / "clean"
     _build(content, clean, "--no-cache")
     incremental, expected = _files(out), _files(clean)
