@@ -20,6 +20,7 @@ import gc
 import hashlib
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
@@ -328,14 +329,14 @@ def _read(
             make_error(shown, (1, 1), "bad-file-name", "", name=path.name, suggestion=suggest_slug(doc_id))
         )
         return None
-    raw = read_bytes(path)
     if memo is None:
-        data, marks, problems = study(kind, raw)
+        data, marks, problems = study(kind, read_bytes(path))
     else:
-        key = memo_key(kind, placement, raw)
+        digest, raw = file_digest(memo, path)
+        key = memo_key_for(kind, placement, digest)
         entry = memo.get(key)
         if not (isinstance(entry, tuple) and len(entry) == 3):  # unknown (or not one of ours)
-            entry = memo[key] = study(kind, raw)
+            entry = memo[key] = study(kind, raw if raw is not None else read_bytes(path))
         data, marks, problems = entry
     located = tuple(replace(problem, path=shown) for problem in problems) if problems else ()
     if data is None or marks is None:
@@ -358,10 +359,53 @@ def memo_key(kind: str, placement: str, raw: bytes) -> str:
     the schemas, the code that reads and checks a file, and the versions of PyYAML and
     jsonschema, so an entry made by other code is never used.
     """
-    digest = _memo_seed().copy()
-    digest.update(f"{kind}\0{placement}\0".encode())
-    digest.update(raw)
-    return digest.hexdigest()
+    return memo_key_for(kind, placement, content_digest(raw))
+
+
+def memo_key_for(kind: str, placement: str, digest: bytes) -> str:
+    """`memo_key` from the file's `content_digest` (which `file_digest` may know unread)."""
+    key = _memo_seed().copy()
+    key.update(f"{kind}\0{placement}\0".encode())
+    key.update(digest)
+    return key.hexdigest()
+
+
+def content_digest(raw: bytes) -> bytes:
+    """What names a file's bytes in the memos (BLAKE2b-160)."""
+    return hashlib.blake2b(raw, digest_size=20).digest()
+
+
+#: Memo keys of the files' status (`file_digest`) start with this.
+STAT_PREFIX = "stat:"
+#: A file changed less than this before it was hashed is not remembered by its status: a write
+#: in the same tick of the file system's clock would not change it (git's "racy" files).
+RACY_MARGIN_NS = 2_000_000_000
+
+
+def file_digest(memo: MutableMapping[str, Any], path: Path) -> tuple[bytes, bytes | None]:
+    """The `content_digest` of `path`, and its bytes when they had to be read.
+
+    Like git's index: a file whose status (size, modification and change times, inode,
+    device) is the one remembered with a digest is not read again. Any write to a file
+    changes its change time (set by the kernel, not by tools that restore a modification
+    time), so the remembered digest is the file's; a file written in the last two seconds
+    before it was hashed is never remembered. The content digest stays the key of what the
+    memo knows of the file: the status only saves reading and hashing it.
+    """
+    status = path.stat()
+    stat_key = (
+        f"{STAT_PREFIX}{path.absolute()}\0{status.st_size}\0{status.st_mtime_ns}"
+        f"\0{status.st_ctime_ns}\0{status.st_ino}\0{status.st_dev}"
+    )
+    known = memo.get(stat_key)
+    if isinstance(known, bytes) and len(known) == 20:
+        return known, None
+    raw = read_bytes(path)
+    digest = content_digest(raw)
+    settled = time.time_ns() - RACY_MARGIN_NS
+    if status.st_mtime_ns < settled and status.st_ctime_ns < settled:
+        memo[stat_key] = digest
+    return digest, raw
 
 
 def memo_seed() -> hashlib.blake2b:

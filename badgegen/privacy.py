@@ -68,7 +68,16 @@ from PIL import Image as PILImage
 from PIL import ImageOps
 
 from badgegen.errors import BadgegenError, ContentError, dotted_path, make_error
-from badgegen.load import MEDIA_FOLDER, DisplayPaths, RawContent, display_path, memo_seed, read_bytes
+from badgegen.load import (
+    MEDIA_FOLDER,
+    DisplayPaths,
+    RawContent,
+    content_digest,
+    display_path,
+    file_digest,
+    memo_seed,
+    read_bytes,
+)
 from badgegen.model import Registry
 from badgegen.ob3 import leaks
 
@@ -732,8 +741,9 @@ def content_errors(raw: RawContent, *, memo: MutableMapping[str, Any] | None = N
     `memo` (any mutable mapping, which the caller may keep between runs, and may share
     with `load_content`'s: these keys start with `VERDICT_PREFIX`) remembers the verdict
     on each file: a file whose bytes, place and path as shown were already checked under
-    the same rules is not scanned again (`verdict_key`). Every file is still read and
-    hashed. Results are the same with or without it.
+    the same rules is not scanned again (`verdict_key`). A file is hashed to find its
+    verdict, or known by its unchanged status (`load.file_digest`). Results are the same
+    with or without it.
     """
     root = raw.root
     if not root.is_dir():
@@ -747,15 +757,16 @@ def content_errors(raw: RawContent, *, memo: MutableMapping[str, Any] | None = N
         path = folder / parts[-1]
         shown = shown_as(path, is_link, folder)
         relative = "/".join(parts)
-        data = read_bytes(path)
         if memo is None or seed is None:
-            errors += file_verdict(shown, relative, data, public, needles)
+            errors += file_verdict(shown, relative, read_bytes(path), public, needles)
             continue
-        key = verdict_key(seed, shown, relative, data)
+        digest, data = file_digest(memo, path)
+        key = verdict_key_for(seed, shown, relative, digest)
         found = memo.get(key)
         if _is_verdict(found):
             errors += found
             continue
+        data = data if data is not None else read_bytes(path)
         verdict = memo[key] = tuple(
             file_verdict(shown, relative, data, public, needles)
         )  # unknown, or not ours
@@ -836,10 +847,15 @@ def verdict_seed(public: frozenset[str], needles: tuple[bytes, ...]) -> hashlib.
 def verdict_key(seed: hashlib.blake2b, shown: str, relative: str, data: bytes) -> str:
     """The memo key of one file's verdict: a digest of the run's `seed`, the file's path as
     shown in messages and under the content folder (which rules apply), and its exact bytes."""
-    digest = seed.copy()
-    digest.update(f"{shown}\0{relative}\0".encode("utf-8", "surrogateescape"))
-    digest.update(data)
-    return VERDICT_PREFIX + digest.hexdigest()
+    return verdict_key_for(seed, shown, relative, content_digest(data))
+
+
+def verdict_key_for(seed: hashlib.blake2b, shown: str, relative: str, digest: bytes) -> str:
+    """`verdict_key` from the file's `load.content_digest`."""
+    key = seed.copy()
+    key.update(f"{shown}\0{relative}\0".encode("utf-8", "surrogateescape"))
+    key.update(digest)
+    return VERDICT_PREFIX + key.hexdigest()
 
 
 def _is_verdict(found: object) -> TypeGuard[tuple[ContentError, ...]]:

@@ -84,7 +84,8 @@ def test_the_example_content_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> 
         memo: dict[str, Any] = {}
         assert privacy.content_errors(raw, memo=memo) == expected
         assert privacy.content_errors(raw, memo=memo) == expected
-        assert len(memo) == len(privacy.content_files(EXAMPLE))
+        verdicts = [key for key in memo if key.startswith(privacy.VERDICT_PREFIX)]
+        assert len(verdicts) == len(privacy.content_files(EXAMPLE))  # (and maybe each file's status)
 
 
 def test_a_warm_memo_spares_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

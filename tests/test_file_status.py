@@ -1,0 +1,71 @@
+"""Files known by their status (`load.file_digest`): never read again while unchanged,
+always read again once written — even when a tool puts their modification time back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from badgegen import load
+from badgegen.cache import UsedMemo
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if every file had been written long before it was hashed."""
+    monkeypatch.setattr(load, "RACY_MARGIN_NS", -60_000_000_000)
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path, settled: None) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_bytes(b"name: one\n")
+    memo: dict[str, object] = {}
+    digest, raw = load.file_digest(memo, file)
+    assert raw == b"name: one\n" and digest == load.content_digest(raw)
+    again, unread = load.file_digest(memo, file)
+    assert (again, unread) == (digest, None)
+
+
+def test_a_rewritten_file_is_read_again_even_with_its_old_modification_time(
+    tmp_path: Path, settled: None
+) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_bytes(b"name: one\n")
+    memo: dict[str, object] = {}
+    load.file_digest(memo, file)
+    before = file.stat()
+    time.sleep(0.01)
+    file.write_bytes(b"name: two\n")  # same size
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `touch -r` or a careless tool
+    digest, raw = load.file_digest(memo, file)
+    assert raw == b"name: two\n" and digest == load.content_digest(b"name: two\n")
+
+
+def test_a_file_just_written_is_never_remembered_by_its_status(tmp_path: Path) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_bytes(b"name: one\n")
+    memo: dict[str, object] = {}
+    load.file_digest(memo, file)
+    assert not any(key.startswith(load.STAT_PREFIX) for key in memo)
+    assert load.file_digest(memo, file)[1] == b"name: one\n", "read again"
+
+
+def test_content_read_through_remembered_status_is_the_same(tmp_path: Path, settled: None) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    memo = UsedMemo({})
+    first = load.load_content(content, memo=memo)
+    assert any(key.startswith(load.STAT_PREFIX) for key in memo.used())
+    award = next(content.glob("awards/*/3zmiiuocrbqukwotd3u3.yaml"))
+    text = award.read_text("utf-8")
+    award.write_text(text.replace("deux mois", "trois mois"), "utf-8")
+    again = load.load_content(content, memo=UsedMemo(memo.used()))
+    fresh = load.load_content(content)
+    assert [d.data for d in again.documents] == [d.data for d in fresh.documents]
+    assert [d.data for d in again.documents] != [d.data for d in first.documents]
