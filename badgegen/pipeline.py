@@ -202,6 +202,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     indexes = None
     delivery: restricted_mod.Plan | None = None
     scanner = privacy.OutputScanner(registry, config.out)
+    scanner.remember(build_cache.load("scanned"))
     compiled = build_cache.folder / "templates" if build_cache.folder is not None else None
     env = make_environment(config.templates, compiled)
     qr.PATHS.update(build_cache.load("qr") or {})
@@ -280,6 +281,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     build_cache.save("units", units.records)
     build_cache.save("search", search_records)
     build_cache.save("qr", qr.used_paths())
+    build_cache.save("scanned", scanner.remembered())
     if compiled is not None:  # from the next build on, compiled templates are kept there
         with contextlib.suppress(OSError):
             compiled.mkdir(exist_ok=True)

@@ -1060,9 +1060,30 @@ class OutputScanner:
         self.needles = leaks.environment_needles()
         self.shown_as = display_path(out)
         self.problems: list[OutputProblem] = []
+        #: Files found clean by earlier builds under the same rules (`remember`), and by this one:
+        #: digests of (suffix, bytes). The pages made at every build are not scanned again.
+        self.clean_before: frozenset[bytes] = frozenset()
+        self.clean_now: set[bytes] = set()
 
     def __call__(self, relative: str, data: bytes) -> None:
-        self.problems += scan_file(relative, data, self.public, self.needles, self.shown_as)
+        suffix = PurePosixPath(relative).suffix.lower()
+        key = hashlib.blake2b(suffix.encode() + b"\0" + data, digest_size=16).digest()
+        if key in self.clean_before:
+            self.clean_now.add(key)
+            return
+        found = scan_file(relative, data, self.public, self.needles, self.shown_as)
+        if not found:
+            self.clean_now.add(key)
+        self.problems += found
+
+    def remember(self, stored: object) -> None:
+        """Take the clean files of an earlier build, if it scanned under the same rules."""
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.fingerprint:
+            self.clean_before = frozenset(stored[1])
+
+    def remembered(self) -> tuple[bytes, frozenset[bytes]]:
+        """What `remember` takes back at the next build (only this build's clean files)."""
+        return self.fingerprint, frozenset(self.clean_now)
 
     @property
     def fingerprint(self) -> bytes:

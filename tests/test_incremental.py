@@ -285,3 +285,25 @@ def test_a_generated_registry_builds_incrementally_to_the_bytes_of_a_clean_build
     incremental, expected = _files(out), _files(clean)
     assert incremental.keys() == expected.keys()
     assert [path for path in expected if incremental[path] != expected[path]] == []
+
+
+def test_files_scanned_clean_before_are_scanned_again_once_they_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The build remembers which bytes it found free of personal data (pages made at every
+    build are not scanned twice), never a path: a file that changes is scanned again."""
+    import functools
+
+    from badgegen import cli, pipeline
+
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    monkeypatch.setattr(cli, "BuildConfig", functools.partial(pipeline.BuildConfig, templates=templates))
+    out = tmp_path / "site"
+    _build(EXAMPLE, out)
+    _build(EXAMPLE, out)
+    (templates / "static" / "credits.txt").write_text("Photos : Camille, 06 12 34 56 78\n", "utf-8")
+    args = ["build", "--content", str(EXAMPLE), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
+    capsys.readouterr()
+    assert main(args) == 2
+    assert "static/credits.txt" in capsys.readouterr().err
