@@ -5,7 +5,8 @@
              ──ob3──▶ signed OB 3.0 credentials (only with a signing key)
     private/ ──load──▶ restricted badges and awards: checked with the rest, never in the Registry,
              ──restricted──▶ signed into delivery/ for their earners, after the site (`build` only)
-             ──write──▶ a staging folder, swapped in as the output when complete
+             ──units──▶ each award (and portfolio) kept when unchanged, else produced on every core
+             ──trees──▶ the next output tree updated in place, then flipped live atomically
 
 Nothing reaches the output folder unless the whole content is right.
 """

@@ -21,13 +21,13 @@ history and published, so this module looks for what must never be there:
   the organisations (`email` of issuers/*.yaml, `contact.email` of registry.yaml)
   are allowed anywhere: they are published on purpose. Given a memo, a file already
   checked, with the same bytes, place and rules, is not scanned again (`verdict_key`);
-- **the output check** (`output_check`), run on the staging folder before the new
-  site is swapped in: every text file of the built site, the search index's chunks
-  (gzip-compressed by Pagefind: decompressed, then read as text), the text chunks of every
-  PNG (the baked `openbadges` assertion or `openbadgecredential` credential is read, anything
-  else refused) and the
-  metadata of every JPEG or WebP. A finding discards the staged site: the previous
-  one keeps serving;
+- **the output check** (`OutputScanner`, `scan_file`), on every file as the build produces
+  it, before the new site is flipped live: every text file of the built site, the search
+  index's chunks (gzip-compressed by Pagefind: decompressed, then read as text), the text
+  chunks of every PNG (the baked `openbadges` assertion or `openbadgecredential` credential is
+  read, anything else refused) and the metadata of every JPEG or WebP. A finding refuses the
+  build: the previous site keeps serving. Files a build did not produce again (unchanged
+  units) were scanned, with the same bytes and rules, when they were produced;
 - **private keys** (`badgegen.ob3.leaks`): a signing key (Multikey `z3u2…`, a PEM
   `PRIVATE KEY` block, or this machine's own key in any form) is refused in every file of
   `content/`, whatever its type, in the files `privacy-check` reads, and in every file of
@@ -951,7 +951,7 @@ class PublishedPersonalData(BadgegenError):
 def scan_output(folder: Path, public: frozenset[str], shown_as: str) -> list[OutputProblem]:
     """Personal data in the text files, PNG text chunks and image metadata under `folder`.
 
-    Paths are shown under `shown_as` (the output folder's name), not the staging folder.
+    Paths are shown under `shown_as` (the output folder's name), not the folder scanned.
     """
     problems: list[OutputProblem] = []
     needles = leaks.environment_needles()

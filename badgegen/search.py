@@ -1,4 +1,4 @@
-"""The static search: Pagefind indexes the written pages inside the staging folder.
+"""The static search: Pagefind indexes the written pages of the next output tree.
 
 Why Pagefind and not an index of our own: its indexer (a Rust binary that the
 `pagefind-bin` wheel ships, so nothing is downloaded at build time) writes a
@@ -19,9 +19,10 @@ indexer. Inside a page, Pagefind reads only the element marked `data-pagefind-bo
 and metadata from the hidden `data-pagefind-filter` / `data-pagefind-meta` spans
 that `templates/_search_facts.html` writes from `page_facts()`.
 
-`write_index()` runs after every page is written and before the staging folder is
-checked for personal data (`privacy.output_check` decompresses Pagefind's chunks)
-and swapped in; the bundle goes through the `SiteWriter` like every other file.
+`write_index()` runs after every page is written, once per part of the index (`shards()`),
+and only for a part whose pages changed; the bundle goes through the output tree's writer
+(`badgegen.trees`), which scans it for personal data (Pagefind's chunks decompressed) like every
+other file, before anything is flipped live.
 Pagefind 1.5 is not fully byte-deterministic: it writes each filter's values in a
 random (hash map) order, so `pagefind/filter/*`, `pagefind/pagefind.*.pf_meta` and
 `pagefind/pagefind-entry.json` differ between two builds of the same pages; every

@@ -17,7 +17,7 @@ from PIL import Image as PILImage
 from badgegen import bake
 from badgegen.cli import main
 from badgegen.errors import BuildError
-from badgegen.write import SiteWriter
+from badgegen.trees import TreeWriter
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"
@@ -205,7 +205,7 @@ def test_failed_build_leaves_previous_site_untouched(
 
 
 def test_writer_refuses_escapes_and_duplicates(tmp_path: Path) -> None:
-    writer = SiteWriter(tmp_path)
+    writer = TreeWriter(tmp_path, {}, None, None)
     for bad in ("../x", "/etc/passwd", "a/../../b", "a//b"):
         with pytest.raises(BuildError):
             writer.write(bad, b"")

@@ -29,7 +29,7 @@ from badgegen import bake, privacy
 from badgegen.cli import main
 from badgegen.hook import HOOK_MARKER, hook_script
 from badgegen.privacy import find_personal_data, image_metadata, normalise_email, strip_metadata
-from badgegen.write import staged_output
+from badgegen.trees import next_tree, updated_output
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -380,19 +380,19 @@ def _pixels_png() -> bytes:
     return out.getvalue()
 
 
-def test_staged_output_check_discards_the_staging_folder(tmp_path: Path) -> None:
+def test_a_refused_check_leaves_the_live_site_as_it_was(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("ancien site", "utf-8")
 
-    def refuse(staging: Path) -> None:
-        assert (staging / "index.html").read_text("utf-8") == "nouveau site"
+    def refuse() -> None:
+        assert (next_tree(out) / "index.html").read_text("utf-8") == "nouveau site"
         raise privacy.PublishedPersonalData([])
 
-    with pytest.raises(privacy.PublishedPersonalData), staged_output(out, check=refuse) as writer:
+    with pytest.raises(privacy.PublishedPersonalData), updated_output(out, {}, check=refuse) as writer:
         writer.write("index.html", b"nouveau site")
     assert (out / "index.html").read_text("utf-8") == "ancien site"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.next", "site"]  # never flipped live
 
 
 def test_output_scan_cost_on_the_example(tmp_path: Path) -> None:
