@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 #: The quiet zone around the symbol, in modules (4 is what the QR standard asks for).
 QUIET_ZONE = 4
-#: The symbols already computed (segno takes ~13 ms each, every portfolio sheet has several):
+#: The symbols already computed (every portfolio sheet has several; thousands in a big registry):
 #: text → (width, height, path). The build cache keeps them between builds; `USED`, this run's.
 PATHS: dict[str, tuple[int, int, str]] = {}
 USED: set[str] = set()
