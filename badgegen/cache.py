@@ -43,6 +43,8 @@ SHAPING_LIBRARIES = (
     "markupsafe",
     "zxing-cpp",
     "resvg-py",
+    "pyoxipng",  # the optimised badge PNGs baked into every award
+    "pagefind-bin",  # the search index's bytes
 )
 
 

@@ -216,11 +216,12 @@ def _write_timings(target: Path | None, report: BuildReport) -> None:
     figures = {
         "seconds": round(report.seconds, 4),
         "stages": report.stages,
-        "files": len(report.files),
-        "bytes": sum(report.files.values()),
+        "up_to_date": report.up_to_date is not None,
+        "files": report.file_count,
+        "bytes": report.byte_count,
         "files_written": report.files_written,
         "files_copied": report.files_copied,
-        "files_unchanged": len(report.files) - report.files_written - report.files_copied,
+        "files_unchanged": report.file_count - report.files_written - report.files_copied,
         "units_kept": report.units_kept,
         "units_produced": report.units_produced,
         "signed": report.signed,
@@ -241,9 +242,7 @@ def _count(number: int, singular: str, plural: str) -> str:
 
 
 def _validated_line(report: BuildReport, lang: str) -> str:
-    registry = report.registry
-    assert registry is not None
-    numbers = (len(registry.issuers), len(registry.badges), len(registry.awards), len(registry.endorsements))
+    numbers = report.counts()
     if lang == "fr":
         words = [("organisation", "organisations"), ("badge", "badges"), ("attribution", "attributions")]
         words.append(("recommandation", "recommandations"))
@@ -261,11 +260,12 @@ def _validated_line(report: BuildReport, lang: str) -> str:
 
 def _ob3_line(report: BuildReport, lang: str) -> str:
     """Whether Open Badges 3.0 credentials were signed (a missing key is not an error)."""
-    if report.signing is None:
+    key = report.signing_id
+    if key is None:
         if lang == "fr":
             return "OB 3.0 : pas de clé de signature, les justificatifs signés ne sont pas produits"
         return "OB 3.0: no signing key, the signed credentials are not produced"
-    count, key, seconds = report.signed, report.signing.id, report.signing_seconds
+    count, seconds = report.signed, report.signing_seconds
     reused = report.signatures_reused
     if lang == "fr":
         kept = f" (dont {reused} déjà signés, repris du cache)" if reused else ""
@@ -275,7 +275,17 @@ def _ob3_line(report: BuildReport, lang: str) -> str:
 
 
 def _built_line(report: BuildReport, out: Path, lang: str) -> str:
-    files, size = len(report.files), sum(report.files.values()) / 1024
+    files, size = report.file_count, report.byte_count / 1024
+    if report.up_to_date is not None:  # nothing changed since the last build: nothing was done
+        if lang == "fr":
+            return (
+                f"Site déjà à jour dans {out}/ : rien n'a changé depuis la dernière construction "
+                f"({files} fichiers, {size:.0f} Ko), vérifié en {report.seconds:.2f} s."
+            )
+        return (
+            f"Site already up to date in {out}/: nothing changed since the last build "
+            f"({files} files, {size:.0f} KB), checked in {report.seconds:.2f} s."
+        )
     if lang == "fr":
         return f"Site construit dans {out}/ : {files} fichiers, {size:.0f} Ko, en {report.seconds:.2f} s."
     return f"Site built in {out}/: {files} files, {size:.0f} KB, in {report.seconds:.2f} s."

@@ -28,10 +28,10 @@ from typing import Any
 
 import jinja2
 
-from badgegen import bake, images, jsonld, ledger, privacy, qr, search, urls
+from badgegen import bake, images, jsonld, ledger, privacy, qr, search, uptodate, urls
 from badgegen import restricted as restricted_mod
 from badgegen.cache import BuildCache, RecordingDict, UsedMemo, code_fingerprint, default_folder
-from badgegen.errors import ContentError, ContentErrors, StrictModeError
+from badgegen.errors import BadgegenError, ContentError, ContentErrors, StrictModeError
 from badgegen.load import MEDIA_FOLDER, RawContent, load_content, load_private
 from badgegen.model import Award, Earner, Registry, Restricted
 from badgegen.ob3 import keys as ob3_keys
@@ -41,7 +41,7 @@ from badgegen.render import award_pages, earner_pages, make_environment, render_
 from badgegen.render import prepare as prepare_templates
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
-from badgegen.trees import Manifest, TreeWriter, updated_output
+from badgegen.trees import Manifest, TreeWriter, next_tree, updated_output
 from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -134,6 +134,32 @@ class BuildReport:
     files_copied: int = 0
     #: The build cache this run reads and writes (`BuildConfig.cache_folder`).
     cache: BuildCache | None = None
+    #: Set when nothing had changed since the last build (`badgegen.uptodate`): the site was
+    #: left as it was, and the figures below come from that build.
+    up_to_date: uptodate.Outcome | None = None
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """Issuers, badges, awards and endorsements of the registry built."""
+        if self.up_to_date is not None:
+            return self.up_to_date.counts
+        assert self.registry is not None
+        registry = self.registry
+        return (len(registry.issuers), len(registry.badges), len(registry.awards), len(registry.endorsements))
+
+    @property
+    def file_count(self) -> int:
+        return self.up_to_date.files if self.up_to_date is not None else len(self.files)
+
+    @property
+    def byte_count(self) -> int:
+        return self.up_to_date.bytes if self.up_to_date is not None else sum(self.files.values())
+
+    @property
+    def signing_id(self) -> str | None:
+        """The id of the key that signed the OB 3.0 credentials (None: nothing signed)."""
+        if self.up_to_date is not None:
+            return self.up_to_date.signing_id
+        return self.signing.id if self.signing is not None else None
 
 
 def open_cache(config: BuildConfig) -> BuildCache:
@@ -178,19 +204,98 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
 def build(config: BuildConfig) -> BuildReport:
     """Check the content, then bring the next tree up to date and flip it live.
 
-    The award units (the bulk of the site) are kept when unchanged, else produced on
-    every core (`badgegen.units`); every other file is produced each time and written
-    only if its bytes changed (`badgegen.trees`).
+    Nothing at all is done when nothing changed since the last successful build
+    (`badgegen.uptodate`). Otherwise the award units (the bulk of the site) are kept
+    when unchanged, else produced on every core (`badgegen.units`); every other file is
+    produced each time and written only if its bytes changed (`badgegen.trees`).
     """
     started = time.perf_counter()
+    inputs = uptodate.scan(_input_folders(config)) if config.use_cache else None
+    if inputs is not None:
+        unchanged = _unchanged(config, inputs, started)
+        if unchanged is not None:
+            return unchanged
+        uptodate.forget(config.cache_folder)
     stages = Stages()
     report = check(config, remember=True)
     stages.lap("check")
     gc.freeze()  # the registry lives until the end: later collections need not walk it again
     try:
-        return _build(config, report, stages, started)
+        report = _build(config, report, stages, started)
     finally:
         gc.unfreeze()
+    if inputs is not None:
+        _leave_stamp(config, inputs, report)
+    return report
+
+
+def _input_folders(config: BuildConfig) -> list[Path]:
+    return [config.content, config.private_folder]
+
+
+def _stamp_digest(config: BuildConfig, inputs: uptodate.Inputs, code: bytes) -> bytes | None:
+    """The digest of what this build would read (`uptodate.inputs_digest`); None when the
+    signing key cannot even be read (the full build then says why)."""
+    try:
+        secret = ob3_keys.read_secret(config.content)
+    except BadgegenError:
+        return None
+    key = hashlib.blake2b(repr(secret).encode(), digest_size=16).digest()
+    options = tuple(
+        str(value.absolute()) if isinstance(value, Path) else value
+        for value in (
+            config.content,
+            config.out,
+            config.base_url,
+            config.strict,
+            config.templates,
+            config.update_ledger,
+            config.private_folder,
+            config.deliver,
+            config.search_shard_pages,
+            key,
+        )
+    )
+    trees = (uptodate.tree_identity(config.out), uptodate.tree_identity(next_tree(config.out.absolute())))
+    return uptodate.inputs_digest(inputs, code, options, trees)
+
+
+def _unchanged(config: BuildConfig, inputs: uptodate.Inputs, started: float) -> BuildReport | None:
+    """The report of the last build when the site is still what this one would make, else None."""
+    stamp = uptodate.read(config.cache_folder)
+    if stamp is None:
+        return None
+    digest = _stamp_digest(config, inputs, code_fingerprint(config.templates))
+    if digest is None or not uptodate.still_true(stamp, digest, config.now):
+        return None
+    outcome = stamp.outcome
+    report = BuildReport(None, list(outcome.warnings), signed=outcome.signed, up_to_date=outcome)
+    report.signatures_reused = outcome.signed
+    report.seconds = time.perf_counter() - started
+    report.stages = {"up-to-date": round(report.seconds, 4)}
+    return report
+
+
+def _leave_stamp(config: BuildConfig, inputs: uptodate.Inputs, report: BuildReport) -> None:
+    """After a successful build: the stamp that lets the next one do nothing if nothing changes."""
+    if inputs.racy or report.registry is None or report.cache is None or report.restricted.awards:
+        return  # a file too fresh to vouch for, or a delivery (not covered): no stamp
+    for written in (ledger.ledger_file(config.content), config.content / ob3_status.STATUS_FILE):
+        inputs.refresh(written)
+    digest = _stamp_digest(config, inputs, report.cache.stamp)
+    if digest is None:
+        return
+    registry, now = report.registry, config.now
+    expiries = [a.expires for a in registry.awards.values() if a.expires is not None and a.expires > now]
+    outcome = uptodate.Outcome(
+        warnings=tuple(report.warnings),
+        counts=report.counts(),
+        files=report.file_count,
+        bytes=report.byte_count,
+        signing_id=report.signing_id,
+        signed=report.signed,
+    )
+    uptodate.write(config.cache_folder, uptodate.Stamp(digest, now, min(expiries, default=None), outcome))
 
 
 def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: float) -> BuildReport:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from ob3_support import add_signing_key
 
+from badgegen import uptodate
 from badgegen.cli import main
 from badgegen.ob3 import keys
 from badgegen.trees import next_tree
@@ -242,7 +243,11 @@ def test_a_new_version_of_badgegen_rebuilds_every_unit_but_rewrites_no_identical
 
     out = tmp_path / "site"
     _build(EXAMPLE, out)
+    # The rebuild that fills the next tree: a build with nothing to do (`badgegen.uptodate`)
+    # would leave it absent, so the stamp of the first build is removed.
+    (tmp_path / ".badgegen-cache" / uptodate.STAMP_NAME).unlink(missing_ok=True)
     _build(EXAMPLE, out)
+    assert next_tree(out).is_dir()
     reference = _files(out)
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda templates: b"another version of badgegen")
     figures = _build(EXAMPLE, out)

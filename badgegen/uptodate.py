@@ -1,0 +1,187 @@
+"""A build with nothing to do: is the live site already what this build would make?
+
+Like `make` or `ninja` ("no work to do"), a build that succeeded leaves a *stamp* in
+the build cache: a digest of everything the site's bytes came from that can be
+checked without reading any of it, and what the build reported. The next build
+first computes the same digest; when it matches, the site is left as it is and the
+report of the build before is given again (its warnings too) — at ten thousand
+awards that is a walk over the content's file statuses instead of seconds of
+checking and comparing. Anything else runs the whole (incremental) build.
+
+What the digest covers:
+
+- the status (size, modification and change times, inode, device) of every file under
+  the content folder and the private folder: any write changes the change time, which
+  tools cannot set back (the rule of git's index);
+- the code: badgegen, its templates and the versions of the libraries that shape the
+  bytes (`cache.code_fingerprint`), and Python's version;
+- the options that change the site (folders, base URL, `--strict`, ledger, search parts),
+  and a digest of the signing key given in the environment (never the key itself);
+- the identity (device, inode) of the live and next output trees, which a build
+  replaces by flipping them: a deleted or replaced `site/` is never taken for the built one.
+
+And time: an award's status changes when it expires, so the stamp holds the build's
+time and the first expiry after it; a later build reuses it only between the two
+(never before the build's time: a date set back could make dates "in the future").
+
+Two rules keep it from ever vouching for bytes it has not seen:
+
+- a file changed less than two seconds before the build looked at it is "racy" (a
+  second write in the same tick of the file system's clock would not change its
+  status): then no stamp is written, and the next build runs in full;
+- the files the build writes into the content folder itself (`published.txt`,
+  `status-list.txt`) are looked at again once written.
+
+The stamp is removed when a full build starts and written only once it succeeded,
+so a failed or interrupted build never leaves one behind. A build delivering
+restricted awards (`build` with a private folder) never uses nor writes one: its
+delivery folder is not covered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+#: Bump when what a stamp holds changes.
+STAMP_FORMAT = 1
+STAMP_NAME = "up-to-date.pickle"
+#: As `load.RACY_MARGIN_NS`: a file changed this close to the build is not vouched for.
+RACY_MARGIN_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a build reported, given again by a build with nothing to do."""
+
+    warnings: tuple[Any, ...]  # the ContentErrors of the build (warnings only: it succeeded)
+    counts: tuple[int, int, int, int]  # issuers, badges, awards, endorsements
+    files: int
+    bytes: int
+    signing_id: str | None
+    signed: int
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A successful build: the digest of its inputs, its time, the next expiry, its report."""
+
+    inputs: bytes
+    now: datetime
+    horizon: datetime | None
+    outcome: Outcome
+
+
+@dataclass
+class Inputs:
+    """What a build is about to read, as statuses; `racy` when a file is too fresh to vouch for."""
+
+    statuses: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    racy: bool = False
+
+    def refresh(self, path: Path) -> None:
+        """Look again at a file the build itself wrote (the ledger, the status list)."""
+        key = str(path.absolute())
+        status = _status(key)
+        if status is None:
+            self.statuses.pop(key, None)
+        else:
+            self.statuses[key] = status
+
+
+def scan(folders: list[Path]) -> Inputs:
+    """The status of every file under `folders` (missing folders hold nothing)."""
+    inputs = Inputs()
+    settled = time.time_ns() - RACY_MARGIN_NS
+    for folder in folders:
+        _walk(str(folder.absolute()), inputs, settled)
+    return inputs
+
+
+def _walk(folder: str, inputs: Inputs, settled: int) -> None:
+    try:
+        entries = os.scandir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    with entries:
+        for entry in entries:
+            if entry.is_dir():  # (a link to a folder is followed, as the loader does)
+                _walk(entry.path, inputs, settled)
+                continue
+            status = _status(entry.path)
+            if status is None:
+                continue
+            inputs.statuses[entry.path] = status
+            if status[1] >= settled or status[2] >= settled:
+                inputs.racy = True
+
+
+def _status(path: str) -> tuple[int, ...] | None:
+    try:
+        info = os.stat(path)  # noqa: PTH116 (a str path: tens of thousands, no Path objects)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def tree_identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def inputs_digest(inputs: Inputs, code: bytes, options: tuple[Any, ...], trees: tuple[Any, ...]) -> bytes:
+    """One digest of the inputs' statuses, the code, the options and the output trees."""
+    digest = hashlib.blake2b(digest_size=20, person=b"badgegen-stamp")
+    digest.update(repr((STAMP_FORMAT, sys.version, code, options, trees)).encode())
+    for path in sorted(inputs.statuses):
+        digest.update(f"{path}\0{inputs.statuses[path]}\n".encode())
+    return digest.digest()
+
+
+def read(folder: Path | None) -> Stamp | None:
+    """The stamp of the last successful build, or None."""
+    if folder is None:
+        return None
+    try:
+        with (folder / STAMP_NAME).open("rb") as stream:
+            stamp = pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+    return stamp if isinstance(stamp, Stamp) else None
+
+
+def still_true(stamp: Stamp | None, digest: bytes, now: datetime) -> bool:
+    """Whether `stamp` vouches for the site: same inputs, and no status changed since."""
+    if stamp is None or stamp.inputs != digest or now < stamp.now:
+        return False
+    return stamp.horizon is None or now < stamp.horizon
+
+
+def forget(folder: Path | None) -> None:
+    """Before a full build: the site is about to change, no stamp may outlive it."""
+    if folder is not None:
+        (folder / STAMP_NAME).unlink(missing_ok=True)
+
+
+def write(folder: Path | None, stamp: Stamp) -> None:
+    """Store `stamp` atomically (a temporary file renamed over it); skipped if impossible."""
+    if folder is None:
+        return
+    temporary = folder / f".{STAMP_NAME}.{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as stream:
+            pickle.dump(stamp, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(folder / STAMP_NAME)
+    except OSError:
+        temporary.unlink(missing_ok=True)

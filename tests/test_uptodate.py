@@ -1,0 +1,256 @@
+"""A build with nothing to do does nothing, and anything that changes the site makes it build.
+
+One content folder and one output are shared by the steps, in order: each step first
+checks that a build right after the previous one has nothing to do (the site left
+exactly as it was, the same summary), then changes one input and checks that the
+next build runs in full and publishes the change. The two-second "racy" margin is
+set to zero here (a file changed in the last two seconds is otherwise not vouched
+for), except in the test of that rule; every change below alters a file's size, so
+it shows in its status whatever the clock's resolution.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ob3_support import add_signing_key
+
+from badgegen import uptodate
+from badgegen.cli import main
+from badgegen.ob3 import keys
+from badgegen.pipeline import BuildConfig, build
+from badgegen.trees import next_tree
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "content"
+BASE = "https://registre.example.org/iae/"
+NOW = "1795953600"  # 2026-11-29T12:00:00Z
+EXPIRING = "3zmiiuocrbqukwotd3u3"  # issued 2026-04-22, its badge valid 24 months: expires 2028-04-22
+AFTER_EXPIRY = "1840000000"  # 2028-04-22 is 1824249600: this is mid-2028
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uptodate, "RACY_MARGIN_NS", 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)
+    monkeypatch.delenv(keys.ENV_KEY, raising=False)
+    monkeypatch.delenv(keys.ENV_KEY_FILE, raising=False)
+
+
+def _build(content: Path, out: Path, *extra: str) -> dict[str, Any]:
+    timings = out.parent / "timings.json"
+    args = ["build", "--content", str(content), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
+    assert main([*args, "--timings", str(timings), *extra]) == 0
+    figures: dict[str, Any] = json.loads(timings.read_text("utf-8"))
+    return figures
+
+
+def _state(out: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the live site with its inode and modification time: any write shows."""
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    root = tmp_path_factory.mktemp("uptodate")
+    content = root / "content"
+    shutil.copytree(EXAMPLE, content)
+    yield content, root / "site"
+
+
+def test_a_build_with_nothing_changed_does_nothing(
+    workspace: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    content, out = workspace
+    first = _build(content, out)
+    assert not first["up_to_date"] and first["files"] > 200
+    capsys.readouterr()
+    before = _state(out)
+    again = _build(content, out)
+    assert again["up_to_date"]
+    assert (again["files"], again["bytes"]) == (first["files"], first["bytes"])
+    assert again["files_written"] == 0 and again["units_produced"] == 0
+    assert _state(out) == before
+    printed = capsys.readouterr().out
+    assert "Site déjà à jour dans" in printed and f"({first['files']} fichiers, " in printed
+
+
+def _append_comment(file: Path) -> None:
+    file.write_text(file.read_text("utf-8") + "# relu\n", "utf-8")
+
+
+def _award_file(content: Path, award_id: str) -> Path:
+    return next(content.glob(f"awards/*/{award_id}.yaml"))
+
+
+def _change_award(content: Path, out: Path, workspace: Path) -> str:
+    file = _award_file(content, EXPIRING)
+    file.write_text(file.read_text("utf-8").replace("pendant deux mois", "pendant trois mois"), "utf-8")
+    return "pendant trois mois"
+
+
+def _add_media(content: Path, out: Path, workspace: Path) -> None:
+    shutil.copy(next((content / "media").iterdir()), content / "media" / "copie.jpg")
+
+
+def _remove_media(content: Path, out: Path, workspace: Path) -> None:
+    (content / "media" / "copie.jpg").unlink()
+
+
+def _comment_only(content: Path, out: Path, workspace: Path) -> None:
+    _append_comment(content / "registry.yaml")  # nothing published changes: still a full check
+
+
+def _delete_live_site(content: Path, out: Path, workspace: Path) -> None:
+    shutil.rmtree(out)
+
+
+def _delete_next_tree(content: Path, out: Path, workspace: Path) -> None:
+    shutil.rmtree(next_tree(out))
+
+
+CHANGES: list[tuple[str, Callable[[Path, Path, Path], Any]]] = [
+    ("award", _change_award),
+    ("new-media", _add_media),
+    ("removed-media", _remove_media),
+    ("comment", _comment_only),
+    ("next-tree-deleted", _delete_next_tree),
+    ("live-site-deleted", _delete_live_site),
+]
+
+
+@pytest.mark.parametrize(("name", "change"), CHANGES, ids=[name for name, _ in CHANGES])
+def test_any_change_of_the_content_or_the_trees_builds(
+    workspace: tuple[Path, Path], name: str, change: Callable[[Path, Path, Path], Any]
+) -> None:
+    content, out = workspace
+    _build(content, out)
+    assert _build(content, out)["up_to_date"]
+    expected = change(content, out, out.parent)
+    figures = _build(content, out)
+    assert not figures["up_to_date"], name
+    if expected is not None:
+        page = (out / "assertions" / EXPIRING / "index.html").read_text("utf-8")
+        assert expected in page
+    assert _build(content, out)["up_to_date"], "and the build after has nothing to do again"
+
+
+def test_other_options_build(workspace: tuple[Path, Path]) -> None:
+    content, out = workspace
+    _build(content, out)
+    assert _build(content, out)["up_to_date"]
+    assert not _build(content, out, "--strict")["up_to_date"]
+    assert _build(content, out, "--strict")["up_to_date"]
+    args = ["build", "--content", str(content), "--out", str(out), "--frozen-ledger"]
+    timings = out.parent / "other-base.json"
+    assert main([*args, "--base-url", "https://autre.example.org/", "--timings", str(timings)]) == 0
+    assert not json.loads(timings.read_text("utf-8"))["up_to_date"]
+    assert "https://autre.example.org/" in (out / "sitemap.xml").read_text("utf-8")
+    assert not _build(content, out)["up_to_date"]
+
+
+def test_a_new_template_builds(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, out = workspace
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    config = BuildConfig(content=content, out=out, base_url=BASE, templates=templates, update_ledger=False)
+    assert build(config).up_to_date is None
+    assert build(config).up_to_date is not None
+    base = templates / "base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<!-- relu --></body>", 1), "utf-8")
+    assert build(config).up_to_date is None
+    assert "<!-- relu -->" in (out / "index.html").read_text("utf-8")
+
+
+def test_a_signing_key_builds(
+    workspace: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, out = workspace
+    shutil.copytree(content, tmp_path / "content")
+    content = tmp_path / "content"
+    secret, _public = add_signing_key(content)
+    _build(content, out)  # the key is in registry.yaml but not given: nothing signed
+    assert _build(content, out)["up_to_date"]
+    assert not (out / "ob3").exists()
+    monkeypatch.setenv(keys.ENV_KEY, secret)
+    figures = _build(content, out)
+    assert not figures["up_to_date"] and figures["signed"] > 0
+    again = _build(content, out)
+    assert again["up_to_date"] and again["signed"] == figures["signed"]
+    other, _ = keys.generate()
+    monkeypatch.setenv(keys.ENV_KEY, other)  # not the key of registry.yaml: the build must refuse it
+    arguments = ["build", "--content", str(content), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
+    assert main(arguments) != 0
+
+
+def test_an_expiry_between_two_builds_builds(
+    workspace: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, out = workspace
+    _build(content, out)
+    assert _build(content, out)["up_to_date"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW) + 86400))  # a day later: no status changes
+    assert _build(content, out)["up_to_date"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", AFTER_EXPIRY)
+    assert not _build(content, out)["up_to_date"]
+    page = (out / "assertions" / EXPIRING / "index.html").read_text("utf-8")
+    assert "expiré" in page.lower()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW)  # back in time: statuses would differ again
+    assert not _build(content, out)["up_to_date"]
+    assert "expiré" not in (out / "assertions" / EXPIRING / "index.html").read_text("utf-8").lower()
+
+
+def test_a_failed_build_leaves_no_stamp(workspace: tuple[Path, Path]) -> None:
+    content, out = workspace
+    _build(content, out)
+    stamp = out.parent / ".badgegen-cache" / uptodate.STAMP_NAME
+    assert stamp.is_file()
+    registry = content / "registry.yaml"
+    text = registry.read_text("utf-8")
+    registry.write_text(text + "inconnu: 1\n", "utf-8")
+    try:
+        arguments = [
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+            "--base-url",
+            BASE,
+            "--frozen-ledger",
+        ]
+        assert main(arguments) == 2
+        assert not stamp.exists()
+    finally:
+        registry.write_text(text, "utf-8")
+    assert not _build(content, out)["up_to_date"]
+
+
+def test_without_cache_nothing_is_remembered(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    content, _out = workspace
+    out = tmp_path / "site"
+    _build(content, out, "--no-cache")
+    assert not _build(content, out, "--no-cache")["up_to_date"]
+
+
+def test_a_file_changed_just_before_the_build_is_not_vouched_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written less than two seconds before a build could be written again in the
+    same tick of the clock without its status changing: that build leaves no stamp."""
+    monkeypatch.setattr(uptodate, "RACY_MARGIN_NS", 2_000_000_000)
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(EXAMPLE, content)
+    _append_comment(content / "registry.yaml")  # written now
+    _build(content, out)
+    assert not (tmp_path / ".badgegen-cache" / uptodate.STAMP_NAME).exists()
+    assert not _build(content, out)["up_to_date"]
