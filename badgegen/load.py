@@ -392,9 +392,13 @@ def file_digest(memo: MutableMapping[str, Any], path: Path) -> tuple[bytes, byte
     before it was hashed is never remembered. The content digest stays the key of what the
     memo knows of the file: the status only saves reading and hashing it.
     """
-    status = path.stat()
+    # As `path.absolute()` and `path.stat()`, on str paths: no path objects for 50 000 files.
+    name = os.fspath(path)
+    if not name.startswith("/"):
+        name = f"{os.getcwd()}/{name}"  # noqa: PTH109
+    status = os.stat(name)  # noqa: PTH116
     stat_key = (
-        f"{STAT_PREFIX}{path.absolute()}\0{status.st_size}\0{status.st_mtime_ns}"
+        f"{STAT_PREFIX}{name}\0{status.st_size}\0{status.st_mtime_ns}"
         f"\0{status.st_ctime_ns}\0{status.st_ino}\0{status.st_dev}"
     )
     known = memo.get(stat_key)
