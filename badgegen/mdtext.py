@@ -15,7 +15,7 @@ same way — about ten times faster than Python-Markdown, and the same bytes
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -49,8 +49,13 @@ def _plain(source: str) -> str:
     return "\n".join(f"<p>{p}</p>" for p in paragraphs if p)
 
 
+@lru_cache(maxsize=4096)
 def to_html(source: str) -> Markup:
-    """Markdown `source` → sanitised HTML, marked safe for Jinja2."""
+    """Markdown `source` → sanitised HTML, marked safe for Jinja2.
+
+    Remembered: a badge's description is on its page and on every award page of it (thousands),
+    and the result (an immutable `Markup`) depends on the text only.
+    """
     return _clean(_plain(source) if is_plain(source) else markdown_html(source))
 
 

@@ -81,8 +81,19 @@ def localized(env: jinja2.Environment, lang: str) -> jinja2.Environment:
     copies = cast(dict[str, jinja2.Environment], env.globals["localized"])
     if lang not in copies:
         assert env.loader is not None
-        copies[lang] = _environment(_TranslatedLoader(env.loader, lang), env.bytecode_cache)
+        copies[lang] = _environment(
+            _TranslatedLoader(env.loader, lang), _bytecode_for(env.bytecode_cache, lang)
+        )
     return copies[lang]
+
+
+def _bytecode_for(compiled: jinja2.BytecodeCache | None, lang: str) -> jinja2.BytecodeCache | None:
+    """The compiled templates of one language, apart: Jinja names a cache file after the
+    template's name only, so the languages' sources (different texts written in) would
+    take turns overwriting each other's, and every build compiled every template again."""
+    if isinstance(compiled, jinja2.FileSystemBytecodeCache):
+        return jinja2.FileSystemBytecodeCache(compiled.directory, f"__jinja2_{lang}_%s.cache")
+    return compiled
 
 
 def prepare(env: jinja2.Environment, languages: Iterable[str], templates: Iterable[str]) -> None:
