@@ -282,7 +282,10 @@ def cell(step: dict[str, Any] | None) -> str:
         return "-"
     if step["seconds"] is None:
         return f"failed ({step['exit_code']})"
-    return f"{step['seconds']:.2f} s {step['max_rss_mb']:.0f} MB"
+    text = f"{step['seconds']:.2f} s {step['max_rss_mb']:.0f} MB"
+    if (step.get("timings") or {}).get("up_to_date"):
+        text += " (up to date)"  # the build found nothing changed and did nothing (badgegen.uptodate)
+    return text
 
 
 def number(value: float | None, digits: int = 0) -> str:
