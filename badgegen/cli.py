@@ -8,6 +8,7 @@ other `BadgegenError`s are printed without a traceback and give their exit code
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -15,18 +16,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from badgegen import ledger, privacy, restricted, search
+from badgegen import ledger, restricted, search
 from badgegen.annotations import report_failure, report_success
-from badgegen.award_cmd import register as register_award
 from badgegen.errors import BadgegenError, ContentError
-from badgegen.ob3.keys import register as register_keys
 from badgegen.pipeline import BuildConfig, BuildReport, build, check
-from badgegen.revoke_cmd import register as register_revoke
-from badgegen.scaffold import register as register_new
 from badgegen.serve import serve_forever
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(*, extra_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="badgegen",
         description="Registre Open Badges : contenu YAML → site statique. (Open Badges registry: YAML → static site.)",
@@ -51,20 +48,25 @@ def _parser() -> argparse.ArgumentParser:
                 help="where the signed credentials of restricted awards are written, one folder per award, "
                 "to hand to their earners (default delivery/ beside the content folder; never published)",
             )
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    if extra_commands:
+        for module in _EXTRA_COMMANDS:
+            register: Callable[[Any], None] = importlib.import_module(module).register
+            register(commands)
     return parser
 
 
 #: Other commands, each registered by its own module: `register(subparsers)` adds a
-#: parser whose `run` default is `run(args) -> exit code`.
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = [
-    privacy.register,
-    register_award,
-    register_revoke,
-    register_new,
-    register_keys,
-]
+#: parser whose `run` default is `run(args) -> exit code`. They are imported only when the
+#: command line may name one of them: `build`, `validate` and `serve` (run at every change
+#: and in every pull request) do not pay for loading them.
+_EXTRA_COMMANDS = (
+    "badgegen.privacy",
+    "badgegen.award_cmd",
+    "badgegen.revoke_cmd",
+    "badgegen.scaffold",
+    "badgegen.ob3.keys",
+)
+_CORE_COMMANDS = ("build", "validate", "serve")
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
@@ -136,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "build")
-    args = _parser().parse_args(args_list)
+    args = _parser(extra_commands=args_list[0] not in _CORE_COMMANDS).parse_args(args_list)
     try:
         code: int = args.run(args)
     except BrokenPipeError:

@@ -25,12 +25,10 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pyld import jsonld  # type: ignore[import-untyped]
-from pyld.canon import URDNA2015  # type: ignore[import-untyped]
-
-from badgegen.ob3 import fastrdf
+if TYPE_CHECKING:
+    from badgegen.ob3 import fastrdf
 
 CONTEXT_FOLDER = Path(__file__).resolve().parent.parent / "contexts"
 #: Every context a document of ours may name: its URL and the file that answers for it.
@@ -77,12 +75,21 @@ def document_loader(extra: Mapping[str, Document] | None = None) -> Callable[...
     return load
 
 
+def _pyld() -> Any:
+    """pyld's `jsonld` module, imported when first needed: only a build that signs uses it,
+    and importing it (with asyncio and lxml) took 0.07 s of every command's start."""
+    from pyld import jsonld  # type: ignore[import-untyped]
+
+    return jsonld
+
+
 def _refuse_dropped(term: str) -> None:
     raise UndefinedTermError(f"the term {term!r} is not defined by the document's contexts")
 
 
 def expand(document: Document, extra: Mapping[str, Document] | None = None) -> list[Any]:
     """The expanded form of `document`; every term, type and id must be defined and absolute."""
+    jsonld = _pyld()
     processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
     options = {"documentLoader": document_loader(extra), "base": None}
     try:
@@ -119,6 +126,8 @@ FAST_PATH: Counter[str] = Counter()
 
 @cache
 def _converter() -> fastrdf.Converter:
+    from badgegen.ob3 import fastrdf
+
     return fastrdf.Converter(document_loader())
 
 
@@ -126,6 +135,9 @@ def canonicalize(
     document: Document, *, engine: Engine = "fast", extra: Mapping[str, Document] | None = None
 ) -> str:
     """The RDFC-1.0 canonical N-Quads of `document` (every line ends with a newline)."""
+    from badgegen.ob3 import fastrdf
+
+    jsonld = _pyld()
     if engine == "fast":
         if extra is None:
             try:
@@ -141,6 +153,8 @@ def canonicalize(
     options = {"documentLoader": document_loader(extra), "base": None}
     dataset = jsonld.JsonLdProcessor().to_rdf(expanded, options)
     if engine == "pyld":
+        from pyld.canon import URDNA2015  # type: ignore[import-untyped]
+
         canonical: str = URDNA2015().main(dataset, {"format": "application/n-quads"})
         return canonical
     return _oxigraph(jsonld.JsonLdProcessor.to_nquads(dataset))
