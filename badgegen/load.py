@@ -28,9 +28,10 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from badgegen.errors import ContentError, control_character_params, dotted_path, make_error
+from badgegen.parallel import forked_map
 from badgegen.yamlsafe import YamlDocument, YamlProblem, control_characters, decode_utf8, parse_yaml
 
 Kind = Literal["registry", "issuer", "badge", "award", "endorsement", "earner"]
@@ -117,11 +118,12 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_content(root: Path, *, memo: MutableMapping[str, Any] | None = None) -> RawContent:
+def load_content(root: Path, *, memo: MutableMapping[str, Any] | None = None, jobs: int = 1) -> RawContent:
     """Read `registry.yaml` and every YAML file of the known folders under `root`.
 
     `memo`: what earlier runs learnt about each file (see `memo_key`); entries are
-    added for the files it did not know. Results are the same with or without it.
+    added for the files it did not know, on `jobs` processes when there are many
+    (`badgegen.parallel`). Results are the same with or without it, on any number of jobs.
     """
     content = RawContent(root=root)
     shown = DisplayPaths()
@@ -134,32 +136,82 @@ def load_content(root: Path, *, memo: MutableMapping[str, Any] | None = None) ->
             )
         else:
             content.errors.append(make_error(display_path(registry_path), (1, 1), "missing-registry", ""))
+        files: list[_File] = []
         for kind, folder in FOLDERS.items():
-            _read_folder(content, root, folder, kind, shown, memo, "")
+            _list_folder(content, root, folder, kind, shown, "", files)
+        _read_files(content, files, memo, jobs)
     return content
 
 
-def _read_folder(
+@dataclass(frozen=True, slots=True)
+class _File:
+    """A content file about to be read: where it is, what kind, how messages name it."""
+
+    path: Path
+    kind: Kind
+    stem: str
+    shown: str
+    placement: str
+    folder: str
+
+
+def _list_folder(
     content: RawContent,
     root: Path,
     folder: str,
     kind: Kind,
     shown: DisplayPaths,
-    memo: MutableMapping[str, Any] | None,
     place: str,
+    files: list[_File],
 ) -> None:
-    """Read the files of one kind, adding them (or their problems) to `content`."""
-    for where, files in _yaml_files(content, root / folder, kind):
+    """Add the files of one kind to `files` (and the misplaced ones to `content`'s errors)."""
+    for where, names in _yaml_files(content, root / folder, kind):
         placement = place + where.relative_to(root).as_posix()
-        for name, is_link in files:
+        for name, is_link in names:
             path = where / name
             stem = name[: -len(_suffix(name))] if _suffix(name) else name  # (Path.stem)
-            shown_path = shown(path, is_link, where)
-            doc = _read(content, path, kind, stem, shown_path, memo, placement, where.name)
-            if doc is not None:
-                content.documents.append(doc)
-            else:
-                content.unreadable.add((kind, stem))
+            files.append(_File(path, kind, stem, shown(path, is_link, where), placement, where.name))
+
+
+def _read_files(
+    content: RawContent, files: list[_File], memo: MutableMapping[str, Any] | None, jobs: int
+) -> None:
+    """Read `files` in order, adding their documents (or their problems) to `content`."""
+    if memo is not None:
+        _study_unknown(files, memo, jobs)
+    for file in files:
+        doc = _read(content, file.path, file.kind, file.stem, file.shown, memo, file.placement, file.folder)
+        if doc is not None:
+            content.documents.append(doc)
+        else:
+            content.unreadable.add((file.kind, file.stem))
+
+
+def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int) -> None:
+    """Put in `memo` what the files it does not know say (`study`), on `jobs` processes."""
+    unknown: list[tuple[str, str, bytes]] = []
+    for file in files:
+        if not SLUG_RE.match(file.stem):
+            continue  # refused by its name, never read (`_read`)
+        try:
+            digest, raw = file_digest(memo, file.path)
+            key = memo_key_for(file.kind, file.placement, digest)
+            if not _is_study(memo.get(key)):
+                unknown.append((key, file.kind, raw if raw is not None else read_bytes(file.path)))
+        except OSError:
+            continue  # `_read` meets it again and says what is wrong
+    studies = forked_map(_study_item, [(kind, raw) for _key, kind, raw in unknown], jobs)
+    for (key, _kind, _raw), studied in zip(unknown, studies, strict=True):
+        memo[key] = studied
+
+
+def _study_item(item: tuple[str, bytes]) -> tuple[Any, bytes | None, tuple[ContentError, ...]]:
+    return study(*item)
+
+
+def _is_study(entry: Any) -> TypeGuard[tuple[Any, bytes | None, tuple[ContentError, ...]]]:
+    """Whether a memo entry is one of `study`'s results (else: unknown, or not one of ours)."""
+    return isinstance(entry, tuple) and len(entry) == 3
 
 
 #: What the private folder may hold: restricted badge classes and awards (same layout as
@@ -187,8 +239,10 @@ def load_private(root: Path, *, memo: MutableMapping[str, Any] | None = None) ->
     shown = DisplayPaths()
     with paused_gc():
         public = len(content.documents)
+        files: list[_File] = []
         for kind in PRIVATE_KINDS:
-            _read_folder(content, root, FOLDERS[kind], kind, shown, memo, "private:")
+            _list_folder(content, root, FOLDERS[kind], kind, shown, "private:", files)
+        _read_files(content, files, memo, 1)
         content.documents[public:] = [replace(doc, private=True) for doc in content.documents[public:]]
     return content
 
@@ -335,7 +389,7 @@ def _read(
         digest, raw = file_digest(memo, path)
         key = memo_key_for(kind, placement, digest)
         entry = memo.get(key)
-        if not (isinstance(entry, tuple) and len(entry) == 3):  # unknown (or not one of ours)
+        if not _is_study(entry):  # unknown (or not one of ours)
             entry = memo[key] = study(kind, raw if raw is not None else read_bytes(path))
         data, marks, problems = entry
     located = tuple(replace(problem, path=shown) for problem in problems) if problems else ()

@@ -178,7 +178,7 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
     build_cache = open_cache(config)
     images.PREPARED.update(build_cache.load("images") or {})
     memo = UsedMemo(build_cache.load("parsed") or {})
-    raw = load_content(config.content, memo=memo)
+    raw = load_content(config.content, memo=memo, jobs=config.workers)
     private = load_private(config.private_folder)  # never remembered: restricted content stays in private/
     resolution = resolve(raw, config.now, config.base_url, private=private)
     registry, signing = resolution.registry, None
@@ -187,7 +187,7 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
         registry = replace(registry, signed=signing is not None)
     resolution.errors.extend(ledger.check(raw, registry, config.base_url))
     # Personal data, spreadsheets, EXIF, keys; the same in the private folder (never remembered).
-    resolution.errors.extend(privacy.content_errors(raw, memo=memo))
+    resolution.errors.extend(privacy.content_errors(raw, memo=memo, jobs=config.workers))
     resolution.errors.extend(privacy.content_errors(private))
     if remember:  # also after a refused check: what each file says does not depend on the others
         build_cache.save("images", images.used_images())

@@ -80,6 +80,7 @@ from badgegen.load import (
 )
 from badgegen.model import Registry
 from badgegen.ob3 import leaks
+from badgegen.parallel import forked_map
 
 #: What each kind is called in messages: (fr, en, « retirez {this} », "remove {this}").
 KIND_WORDS: dict[str, tuple[str, str, str, str]] = {
@@ -735,15 +736,18 @@ def _field_at(fields: list[Span], position: tuple[int, int]) -> str:
 # --- the content check (validate, build) -------------------------------------------------
 
 
-def content_errors(raw: RawContent, *, memo: MutableMapping[str, Any] | None = None) -> list[ContentError]:
+def content_errors(
+    raw: RawContent, *, memo: MutableMapping[str, Any] | None = None, jobs: int = 1
+) -> list[ContentError]:
     """Personal data, spreadsheets and photo metadata anywhere under the content folder.
 
     `memo` (any mutable mapping, which the caller may keep between runs, and may share
     with `load_content`'s: these keys start with `VERDICT_PREFIX`) remembers the verdict
     on each file: a file whose bytes, place and path as shown were already checked under
     the same rules is not scanned again (`verdict_key`). A file is hashed to find its
-    verdict, or known by its unchanged status (`load.file_digest`). Results are the same
-    with or without it.
+    verdict, or known by its unchanged status (`load.file_digest`). The files without a
+    verdict are scanned on `jobs` processes when there are many (`badgegen.parallel`).
+    Results are the same with or without a memo, on any number of jobs.
     """
     root = raw.root
     if not root.is_dir():
@@ -752,26 +756,46 @@ def content_errors(raw: RawContent, *, memo: MutableMapping[str, Any] | None = N
     needles = leaks.environment_needles()
     seed = verdict_seed(public, needles) if memo is not None else None
     shown_as = DisplayPaths()
-    errors: list[ContentError] = []
+    verdicts: list[tuple[ContentError, ...] | None] = []
+    unknown: list[tuple[int, str | None, _VerdictJob]] = []  # (place in verdicts, memo key, job)
     for parts, folder, is_link in content_files(root):
         path = folder / parts[-1]
         shown = shown_as(path, is_link, folder)
         relative = "/".join(parts)
         if memo is None or seed is None:
-            errors += file_verdict(shown, relative, read_bytes(path), public, needles)
+            unknown.append((len(verdicts), None, (shown, relative, str(path), None, public, needles)))
+            verdicts.append(None)
             continue
         digest, data = file_digest(memo, path)
         key = verdict_key_for(seed, shown, relative, digest)
         found = memo.get(key)
         if _is_verdict(found):
-            errors += found
+            verdicts.append(found)
             continue
-        data = data if data is not None else read_bytes(path)
-        verdict = memo[key] = tuple(
-            file_verdict(shown, relative, data, public, needles)
-        )  # unknown, or not ours
-        errors += verdict
-    return errors
+        kept = data if data is not None and len(data) <= _KEPT_BYTES else None  # else read again
+        unknown.append((len(verdicts), key, (shown, relative, str(path), kept, public, needles)))
+        verdicts.append(None)
+    scanned = forked_map(_verdict_of, [job for _place, _key, job in unknown], jobs)
+    for (place, memo_key, _job), verdict in zip(unknown, scanned, strict=True):
+        verdicts[place] = verdict
+        if memo is not None and memo_key is not None:
+            memo[memo_key] = verdict
+    return [error for verdict in verdicts if verdict is not None for error in verdict]
+
+
+#: What scanning one file needs: (shown, relative, its path, its bytes if already read,
+#: public addresses, key needles).
+_VerdictJob = tuple[str, str, str, bytes | None, frozenset[str], tuple[bytes, ...]]
+#: Files read to be hashed keep their bytes for the scan up to this size; bigger ones (photos,
+#: videos of the evidence) are read again when scanned, so that no more than one is held at once.
+_KEPT_BYTES = 1 << 16
+
+
+def _verdict_of(job: _VerdictJob) -> tuple[ContentError, ...]:
+    shown, relative, path, data, public, needles = job
+    if data is None:
+        data = read_bytes(Path(path))
+    return tuple(file_verdict(shown, relative, data, public, needles))
 
 
 def file_verdict(
