@@ -42,10 +42,13 @@ def _no_racy_margin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(keys.ENV_KEY_FILE, raising=False)
 
 
+def _arguments(content: Path, out: Path) -> list[str]:
+    return ["build", "--content", str(content), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
+
+
 def _build(content: Path, out: Path, *extra: str) -> dict[str, Any]:
     timings = out.parent / "timings.json"
-    args = ["build", "--content", str(content), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
-    assert main([*args, "--timings", str(timings), *extra]) == 0
+    assert main([*_arguments(content, out), "--timings", str(timings), *extra]) == 0
     figures: dict[str, Any] = json.loads(timings.read_text("utf-8"))
     return figures
 
@@ -188,8 +191,7 @@ def test_a_signing_key_builds(
     assert again["up_to_date"] and again["signed"] == figures["signed"]
     other, _ = keys.generate()
     monkeypatch.setenv(keys.ENV_KEY, other)  # not the key of registry.yaml: the build must refuse it
-    arguments = ["build", "--content", str(content), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
-    assert main(arguments) != 0
+    assert main(_arguments(content, out)) != 0
 
 
 def test_an_expiry_between_two_builds_builds(
@@ -218,17 +220,7 @@ def test_a_failed_build_leaves_no_stamp(workspace: tuple[Path, Path]) -> None:
     text = registry.read_text("utf-8")
     registry.write_text(text + "inconnu: 1\n", "utf-8")
     try:
-        arguments = [
-            "build",
-            "--content",
-            str(content),
-            "--out",
-            str(out),
-            "--base-url",
-            BASE,
-            "--frozen-ledger",
-        ]
-        assert main(arguments) == 2
+        assert main(_arguments(content, out)) == 2
         assert not stamp.exists()
     finally:
         registry.write_text(text, "utf-8")
