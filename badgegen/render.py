@@ -135,9 +135,43 @@ class PageLinks:
         return _relative_link(self.page_path, target)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _relative_link(page_path: str, target: str) -> str:
-    """`target` seen from the folder of `page_path` (remembered: pages share most of their links)."""
+    """`target` seen from the folder of `page_path`, as `_relative_link_reference` says.
+
+    Every published path is relative to the site root and clean (no empty, `.` or `..`
+    part: `trees.check_relpath`), so the link is string arithmetic: climb out of the page's
+    folders below the part both paths share, then go down `target`. `posixpath.relpath`
+    (which makes both paths absolute from the working folder) cost more than a page's
+    text; it still answers for any other path.
+    """
+    here = page_path.rstrip("/")
+    folder = target == "" or target.endswith("/")
+    inner = target[:-1] if target.endswith("/") else target
+    here_parts = here.split("/") if here else []
+    target_parts = inner.split("/") if inner else []
+    if (
+        page_path.startswith("/")
+        or target.startswith("/")
+        or not (_clean(here_parts) and _clean(target_parts))
+    ):
+        return _relative_link_reference(page_path, target)
+    shared = 0
+    for mine, theirs in zip(here_parts, target_parts, strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    parts = [".."] * (len(here_parts) - shared) + target_parts[shared:]
+    if folder:
+        return "/".join(parts) + "/" if parts else "./"
+    return "/".join(parts) if parts else "."
+
+
+def _clean(parts: list[str]) -> bool:
+    return "" not in parts and "." not in parts and ".." not in parts
+
+
+def _relative_link_reference(page_path: str, target: str) -> str:
+    """`target` seen from the folder of `page_path`, by `posixpath.relpath` (any paths)."""
     here = posixpath.dirname(page_path.rstrip("/") + "/x") if page_path else ""
     if target == "" or target.endswith("/"):
         relative = posixpath.relpath(target or ".", here or ".")
