@@ -247,6 +247,13 @@ def _byte_classes() -> bytes:
 
 
 _CLASSES = _byte_classes()
+#: Necessary conditions on the classes, searched as patterns: a pattern that starts with
+#: fixed bytes is searched faster than `bytes in` finds short needles.
+_DIGIT_RUN_RE = re.compile(rb"dd(?:dddd|d_ddd|_dd_dd_dd)")  # what a French number or a NIR ends with
+_FR_PHONE_END_RE = re.compile(rb"dddddddd|dd_dd_dd_dd")
+_NIR_END_RE = re.compile(rb"dddddd|ddd_ddd")
+_INTL_PHONE_START_RE = re.compile(rb"\+d")
+_IBAN_START_CLASSES_RE = re.compile(rb"AAdd")
 #: The bytes that continue a character in UTF-8: left out, so each character is one class.
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 
@@ -270,29 +277,34 @@ class _Outline:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass") if data is None else data
         self.classes = self.data.translate(_CLASSES, _CONTINUATION_BYTES)
+        self.digit_runs = _DIGIT_RUN_RE.search(self.classes) is not None
+
+    def _has(self, char: str) -> bool:
+        """Whether the text holds `char` (an ASCII one is looked for in the bytes: memchr)."""
+        return char.encode() in self.data if char.isascii() else char in self.text
 
     def at_parts(self) -> list[re.Pattern[str]]:
         """The parts of `_AT_RE` that may match: the first character of each is in the text."""
-        parts = [part for first, part in _AT_PARTS.items() if first.encode() in self.data]
+        parts = [part for first, part in _AT_PARTS.items() if self._has(first)]
         if b"robase" in self.data.lower():  # bytes.lower() changes ASCII letters only: `[rR]`...
             parts.extend(_AROBASE_PARTS)
         return parts
 
     def fr_phone_parts(self) -> list[re.Pattern[str]]:
         """A French number ends with four pairs of digits, one same separator or none between them."""
-        if b"dddddddd" not in self.classes and b"dd_dd_dd_dd" not in self.classes:
+        if not self.digit_runs or _FR_PHONE_END_RE.search(self.classes) is None:
             return []  # (a non-ASCII separator is a `d`: then the eleven classes are `d`s)
-        return [part for first, part in _FR_PHONE_PARTS.items() if first.encode() in self.data]
+        return [part for first, part in _FR_PHONE_PARTS.items() if self._has(first)]
 
     def may_hold_intl_phone(self) -> bool:
         """An international number starts with « + » and an ASCII digit."""
-        return b"+d" in self.classes
+        return _INTL_PHONE_START_RE.search(self.classes) is not None
 
     def nir_parts(self) -> list[re.Pattern[str]]:
         """A NIR ends with three digits, three digits and two, each maybe after a separator."""
-        if b"dddddd" not in self.classes and b"ddd_ddd" not in self.classes:
+        if not self.digit_runs or _NIR_END_RE.search(self.classes) is None:
             return []
-        return [part for first, part in _NIR_PARTS.items() if first.encode() in self.data]
+        return [part for first, part in _NIR_PARTS.items() if self._has(first)]
 
     def may_hold_iban(self) -> bool:
         """An IBAN starts with two ASCII capitals and two ASCII digits.
@@ -301,7 +313,7 @@ class _Outline:
         IBAN (`iban_is_valid`), and its matches cannot overlap: leaving them out changes
         no finding.
         """
-        return b"AAdd" in self.classes
+        return _IBAN_START_CLASSES_RE.search(self.classes) is not None
 
 
 def _finditer(parts: Sequence[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
