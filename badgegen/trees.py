@@ -20,8 +20,10 @@ by both trees is never altered through either of them.
 What each tree holds is remembered in a *manifest* (path → digest and size), kept
 in the build cache and keyed by the folder's inode, so that a renamed or
 recreated folder is never mistaken for another. A tree without a known manifest
-is compared by reading its files: slower, never wrong. Files are identified by a
-BLAKE2b-128 digest of their bytes.
+is compared by reading its files: slower, never wrong; so is a tree that a failed or
+killed build left half changed (it holds `UNFINISHED`: the cache, saved only after a
+success, still describes it as it was before). Files are identified by a BLAKE2b-128
+digest of their bytes.
 """
 
 from __future__ import annotations
@@ -372,9 +374,11 @@ def updated_output(
     following.mkdir(exist_ok=True)
     following_id, live_id = tree_id(following), tree_id(out)
     assert following_id is not None
-    old = manifests.get(following_id)
+    unfinished = following / UNFINISHED
+    old = None if unfinished.exists() else manifests.get(following_id)
     if old is None and not any(following.iterdir()):
         old = {}  # an empty folder: known to hold nothing
+    unfinished.touch()  # before the first change: removed once this build succeeded
     live = manifests.get(live_id) if live_id is not None else None
     writer = TreeWriter(following, old, out if live_id is not None else None, live, scan)
     try:
@@ -385,12 +389,20 @@ def updated_output(
         _remember_partial(manifests, following_id, writer)
         raise
     writer.remove_stale()
+    unfinished.unlink(missing_ok=True)  # (an unknown tree's stale files were all of them)
     following.chmod(0o755)
     manifests.clear()
     manifests[following_id] = writer.manifest
     if live_id is not None and live is not None:
         manifests[live_id] = live
     _flip(following, out)
+
+
+#: A file in the next tree while a build changes it. A failed or killed build leaves it, and its
+#: manifest in the cache is then the one from before that build (the cache is saved only when
+#: a build succeeds): files it replaced would be taken for the bytes that manifest names, and
+#: flipped live. A tree holding it is compared by reading its files instead.
+UNFINISHED = ".badgegen-unfinished"
 
 
 def _remember_partial(manifests: dict[str, Manifest], following_id: str, writer: TreeWriter) -> None:

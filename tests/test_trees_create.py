@@ -7,6 +7,8 @@ left by a killed build), the bytes of the live tree never change.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import os
 from pathlib import Path, PurePosixPath
 
@@ -15,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badgegen.errors import BuildError
-from badgegen.trees import Folders, TreeWriter, check_relpath, entry_of, sync_file
+from badgegen.trees import UNFINISHED, Folders, TreeWriter, check_relpath, entry_of, sync_file, updated_output
 
 
 def test_an_empty_tree_gets_its_folders_once(tmp_path: Path) -> None:
@@ -123,3 +125,31 @@ def test_unsafe_paths_are_refused_as_pathlib_said(relpath: str) -> None:
         assert _pathlib_refuses(full)
     else:
         assert not _pathlib_refuses(full)
+
+
+def test_a_build_after_a_failed_one_does_not_trust_what_it_left(tmp_path: Path) -> None:
+    """The cache keeps the next tree's manifest from before a failed (or killed) build, which
+    may have replaced files: reverting the change must not publish the refused bytes."""
+    out = tmp_path / "site"
+    manifests: dict[str, dict[str, bytes]] = {}
+
+    def build(data: bytes, *, fail: bool = False) -> None:
+        with contextlib.suppress(RuntimeError), updated_output(out, manifests) as writer:
+            writer.write("a/index.html", data)
+            writer.write("b.json", b"{}")
+            if fail:
+                raise RuntimeError("refused: personal data in a page")
+
+    build(b"A")
+    build(b"A")  # both trees hold A
+    saved = copy.deepcopy(manifests)  # what the build cache holds
+    build(b"B with a phone number", fail=True)  # B written into the next tree, then refused
+    assert (out / "a/index.html").read_bytes() == b"A"
+    manifests.clear()
+    manifests.update(saved)  # a failed build saves no cache
+    build(b"A")  # the change is reverted
+    assert (out / "a/index.html").read_bytes() == b"A"
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b.json"]
+    build(b"A")
+    assert (out / "a/index.html").read_bytes() == b"A"
+    assert not (tmp_path / ".site.next" / UNFINISHED).exists()
