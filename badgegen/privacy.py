@@ -56,7 +56,7 @@ import shlex
 import struct
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -184,8 +184,214 @@ IBAN_LENGTHS = {
 _URL_RE = re.compile(r"(?:https?|ftp)://[^\s<>\"'`\\]+|\bwww\.[^\s<>\"'`\\]+", re.IGNORECASE)
 
 
-def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
+# --- the same detectors, fast --------------------------------------------------------------
+#
+# The output check reads every page the build makes, and the patterns above, run as they are,
+# cost more than making the page: Python's regex engine looks for a pattern's first *literal*
+# character with a tight loop, but tries a character class (`[@\uff20&\[\(\{aA]` stops at
+# every « a », `[1-478]` at most digits) at every position. So:
+#
+# - each pattern that starts with a class is also written as one pattern per first character
+#   (`*_PARTS`), whose matches `_finditer` merges into exactly those of the whole pattern;
+# - `_Outline` proves cheaply, from a one-byte-per-character copy of the text, that a part
+#   or a whole detector cannot match (no « @ », no run of digits long enough for a phone
+#   number...), so that most pages run few patterns.
+#
+# The patterns above stay the reference (`find_personal_data_reference`): tests/test_privacy_fast.py
+# checks on generated texts that both find the same.
+
+_AT_PARTS = {
+    "@": re.compile("@"),
+    "\uff20": re.compile("\uff20"),
+    "&": re.compile(r"&(?:\#0*64;|\#[xX]0*40;|commat;)"),
+    **{
+        bracket: re.compile(
+            rf"{re.escape(bracket)}{_SPACE}*(?:[aA][tT]|[aA][rR][oO][bB][aA][sS][eE]){_SPACE}*[\]\)\}}]"
+        )
+        for bracket in "[({"
+    },
+}
+#: « arobase » as a word (« a » is everywhere: looked for only where the text has « robase »).
+_AROBASE_PARTS = tuple(re.compile(rf"{a}(?<!\w{a})[rR][oO][bB][aA][sS][eE](?!\w)") for a in "aA")
+#: `_LOCAL_RE` on the reversed text: matched from the « @ » backwards instead of tried at each
+#: of the 96 characters before it (`$` may be before a final newline: `\n?`).
+_LOCAL_REVERSED_RE = re.compile(r"\n?([\w%+-](?:[\w.%+-]*[\w%+-])?)(?![\w.%+-])")
+_FR_PHONE_REST = rf"(?P<sep>{_PSEP}?)\d{{2}}(?:(?P=sep)\d{{2}}){{3}}(?!\w)(?!(?P=sep)\d)"
+_FR_PHONE_PARTS = {
+    "+": re.compile(rf"(?P<prefix>\+(?<![\w+]\+)(?<!\d[.,/-]\+){_TRUNK}){_FR_PHONE_REST}"),
+    "0": re.compile(rf"(?P<prefix>0(?<![\w+]0)(?<!\d[.,/-]0)(?:0{_TRUNK}|[1-9])){_FR_PHONE_REST}"),
+}
+_NIR_PARTS = {
+    sex: re.compile(
+        rf"(?P<sex>{sex})(?<![\w+]{sex})(?<!\d[.,/-]{sex})"
+        rf"{_NSEP}(?P<year>\d{{2}}){_NSEP}(?P<month>\d{{2}}){_NSEP}"
+        rf"(?P<dept>\d{{2}}|2[ABab]){_NSEP}(?P<town>\d{{3}}){_NSEP}(?P<order>\d{{3}}){_NSEP}(?P<key>\d{{2}})"
+        r"(?!\w)(?![ .\-\u00a0\u202f]\d)"
+    )
+    for sex in "123478"
+}
+
+
+def _byte_classes() -> bytes:
+    """The `bytes.translate` table of `_Outline.classes` (see there)."""
+    table = bytearray(b"." * 256)
+    for byte in b"0123456789":
+        table[byte] = ord("d")
+    for byte in range(0xC0, 0x100):  # the first byte of a character outside ASCII
+        table[byte] = ord("d")
+    for byte in b" .-":
+        table[byte] = ord("_")
+    for byte in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[byte] = ord("A")
+    table[ord("+")] = ord("+")
+    return bytes(table)
+
+
+_CLASSES = _byte_classes()
+#: Necessary conditions on the classes, searched as patterns: a pattern that starts with
+#: fixed bytes is searched faster than `bytes in` finds short needles.
+_DIGIT_RUN_RE = re.compile(rb"dd(?:dddd|d_ddd|_dd_dd_dd)")  # what a French number or a NIR ends with
+_FR_PHONE_END_RE = re.compile(rb"dddddddd|dd_dd_dd_dd")
+_NIR_END_RE = re.compile(rb"dddddd|ddd_ddd")
+_INTL_PHONE_START_RE = re.compile(rb"\+d")
+_IBAN_START_CLASSES_RE = re.compile(rb"AAdd")
+#: The bytes that continue a character in UTF-8: left out, so each character is one class.
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+
+class _Outline:
+    r"""What a text holds, coarsely: enough to prove that a detector cannot match in it.
+
+    `classes` has one byte per character of the text: `d` for what may be a digit (`\d` is
+    also every non-ASCII digit: any character outside ASCII may be one, or a no-break
+    space), `_` for an ASCII separator of `_PSEP`, `A` for an ASCII capital, `+`, and `.`
+    for anything else. Looking for a few fixed strings in bytes takes microseconds where
+    running a pattern over the text takes tens. Each test is a necessary condition, never
+    a sufficient one: when it holds, the pattern runs as usual.
+
+    `data`, when given, is what `text` was decoded from (UTF-8, errors replaced): a
+    replaced byte gives `U+FFFD` in the text, which no detector matches, and at most one
+    class here, so a run of classes of the text is still a run here.
+    """
+
+    def __init__(self, text: str, data: bytes | None = None) -> None:
+        self.text = text
+        self.data = text.encode("utf-8", "surrogatepass") if data is None else data
+        self.classes = self.data.translate(_CLASSES, _CONTINUATION_BYTES)
+        self.digit_runs = _DIGIT_RUN_RE.search(self.classes) is not None
+
+    def _has(self, char: str) -> bool:
+        """Whether the text holds `char` (an ASCII one is looked for in the bytes: memchr)."""
+        return char.encode() in self.data if char.isascii() else char in self.text
+
+    def at_parts(self) -> list[re.Pattern[str]]:
+        """The parts of `_AT_RE` that may match: the first character of each is in the text."""
+        parts = [part for first, part in _AT_PARTS.items() if self._has(first)]
+        if b"robase" in self.data.lower():  # bytes.lower() changes ASCII letters only: `[rR]`...
+            parts.extend(_AROBASE_PARTS)
+        return parts
+
+    def fr_phone_parts(self) -> list[re.Pattern[str]]:
+        """A French number ends with four pairs of digits, one same separator or none between them."""
+        if not self.digit_runs or _FR_PHONE_END_RE.search(self.classes) is None:
+            return []  # (a non-ASCII separator is a `d`: then the eleven classes are `d`s)
+        return [part for first, part in _FR_PHONE_PARTS.items() if self._has(first)]
+
+    def may_hold_intl_phone(self) -> bool:
+        """An international number starts with « + » and an ASCII digit."""
+        return _INTL_PHONE_START_RE.search(self.classes) is not None
+
+    def nir_parts(self) -> list[re.Pattern[str]]:
+        """A NIR ends with three digits, three digits and two, each maybe after a separator."""
+        if not self.digit_runs or _NIR_END_RE.search(self.classes) is None:
+            return []
+        return [part for first, part in _NIR_PARTS.items() if self._has(first)]
+
+    def may_hold_iban(self) -> bool:
+        """An IBAN starts with two ASCII capitals and two ASCII digits.
+
+        `_IBAN_START_RE` also matches non-ASCII digits, but such a start is never a valid
+        IBAN (`iban_is_valid`), and its matches cannot overlap: leaving them out changes
+        no finding.
+        """
+        return _IBAN_START_CLASSES_RE.search(self.classes) is not None
+
+
+def _finditer(parts: Sequence[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """The matches of the alternation of `parts`, as that pattern's `finditer` gives them.
+
+    Exact when no two parts can match at one position (their first characters differ) and
+    none matches the empty string: the alternation's leftmost match from a position is then
+    the leftmost of the parts' matches from there (look-behinds see the whole text either
+    way), and finditer goes on from its end. A part is searched again only once the
+    position passed its match.
+    """
+    found = [part.search(text) for part in parts]
+    position = 0
+    while True:
+        best: re.Match[str] | None = None
+        for index, match in enumerate(found):
+            if match is not None and match.start() < position:
+                match = found[index] = parts[index].search(text, position)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+        if best is None:
+            return
+        yield best
+        position = best.end()
+
+
+def _local_part(before: str) -> tuple[int, str] | None:
+    """`_LOCAL_RE.search(before)`'s start and text: the address's local part before its « @ »."""
+    match = _LOCAL_REVERSED_RE.match(before[::-1])
+    if match is None:
+        return None
+    return len(before) - match.end(), match.group(1)[::-1]
+
+
+def _emails(text: str, outline: _Outline | None = None) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, local part, domain) of each address, found from its « @ » (or « [at] »...)."""
+    return _addresses(text, _finditer((outline or _Outline(text)).at_parts(), text))
+
+
+def _addresses(text: str, ats: Iterable[re.Match[str]]) -> Iterator[tuple[int, int, str, str]]:
+    for at in ats:
+        before = text[max(0, at.start() - 96) : at.start()]
+        if at.group(0)[0] != "@":
+            before = before.rstrip(" \t\u00a0\u202f")
+        local = _local_part(before)
+        domain = _DOMAIN_RE.match(text, at.end())
+        if local is None or domain is None or domain["tld"].lower() in _FILE_TLDS:
+            continue
+        start = at.start() - (len(text[max(0, at.start() - 96) : at.start()]) - local[0])
+        yield start, domain.end(), local[1], _OBFUSCATED_DOT_RE.sub(".", domain["domain"])
+
+
+def normalise_email(address: str) -> str:
+    """`Jean.Dupont [at] Exemple [dot] fr` → `jean.dupont@exemple.fr` (to compare addresses)."""
+    stripped = address.strip()
+    for start, end, local, domain in _emails(stripped):
+        if (start, end) == (0, len(stripped)):
+            return f"{local}@{domain}".lower()
+    return stripped.lower()
+
+
+def find_personal_data(
+    text: str, allowed_emails: Collection[str] = (), *, data: bytes | None = None
+) -> list[Finding]:
+    """Every e-mail, phone, NIR and IBAN of `text`, sorted, with redacted excerpts.
+
+    `allowed_emails` (normalised, see `normalise_email`) are public addresses that may
+    appear. Digits inside a URL (`https://…/2026/0612345678`) are not phone numbers.
+    `data`: the bytes `text` was decoded from (UTF-8, errors replaced), when the caller
+    has them: they are not encoded again.
+    """
+    outline = _Outline(text, data)
+    return _findings(text, allowed_emails, _emails(text, outline), _digit_findings(text, outline))
+
+
+def _emails_reference(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """`_emails` with `_AT_RE` and `_LOCAL_RE` as they are (the tests' reference)."""
     for at in _AT_RE.finditer(text):
         before = text[max(0, at.start() - 96) : at.start()]
         if at.group(0)[0] != "@":
@@ -198,46 +404,66 @@ def _emails(text: str) -> Iterator[tuple[int, int, str, str]]:
         yield start, domain.end(), local.group(0), _OBFUSCATED_DOT_RE.sub(".", domain["domain"])
 
 
-def normalise_email(address: str) -> str:
-    """`Jean.Dupont [at] Exemple [dot] fr` → `jean.dupont@exemple.fr` (to compare addresses)."""
-    stripped = address.strip()
-    for start, end, local, domain in _emails(stripped):
-        if (start, end) == (0, len(stripped)):
-            return f"{local}@{domain}".lower()
-    return stripped.lower()
+def find_personal_data_reference(text: str, allowed_emails: Collection[str] = ()) -> list[Finding]:
+    """`find_personal_data` with each detector's whole pattern (slower; the tests' reference)."""
+    emails = _emails_reference(text)
+    digits = _digit_spans(
+        text,
+        _FR_PHONE_RE.finditer(text),
+        _INTL_PHONE_RE.finditer(text),
+        _NIR_RE.finditer(text),
+        _IBAN_START_RE.finditer(text),
+    )
+    return _findings(text, allowed_emails, emails, digits)
 
 
-def find_personal_data(text: str, allowed_emails: Collection[str] = ()) -> list[Finding]:
-    """Every e-mail, phone, NIR and IBAN of `text`, sorted, with redacted excerpts.
-
-    `allowed_emails` (normalised, see `normalise_email`) are public addresses that may
-    appear. Digits inside a URL (`https://…/2026/0612345678`) are not phone numbers.
-    """
+def _findings(
+    text: str,
+    allowed_emails: Collection[str],
+    emails: Iterable[tuple[int, int, str, str]],
+    digit_spans: Iterable[tuple[int, int, str, str]],
+) -> list[Finding]:
     spans = [
         (start, end, "email", f"{local[0]}…@{domain[0]}…")
-        for start, end, local, domain in _emails(text)
+        for start, end, local, domain in emails
         if f"{local}@{domain}".lower() not in allowed_emails
     ]
-    digits = list(_digit_findings(text))
+    digits = list(digit_spans)
     if digits:
         urls = [(m.start(), m.end()) for m in _URL_RE.finditer(text)]
         spans.extend(s for s in digits if not _inside(s[0], urls))
     return _located(text, _without_overlaps(spans))
 
 
-def _digit_findings(text: str) -> Iterator[tuple[int, int, str, str]]:
-    for match in _FR_PHONE_RE.finditer(text):
+def _digit_findings(text: str, outline: _Outline) -> Iterator[tuple[int, int, str, str]]:
+    return _digit_spans(
+        text,
+        _finditer(outline.fr_phone_parts(), text),
+        _INTL_PHONE_RE.finditer(text) if outline.may_hold_intl_phone() else (),
+        _finditer(outline.nir_parts(), text),
+        _IBAN_START_RE.finditer(text) if outline.may_hold_iban() else (),
+    )
+
+
+def _digit_spans(
+    text: str,
+    fr_phones: Iterable[re.Match[str]],
+    intl_phones: Iterable[re.Match[str]],
+    nirs: Iterable[re.Match[str]],
+    iban_starts: Iterable[re.Match[str]],
+) -> Iterator[tuple[int, int, str, str]]:
+    for match in fr_phones:
         prefix = re.sub(r"\D", "", match["prefix"])
         shown = "+33 " + prefix[-1] if len(prefix) > 2 else prefix
         yield match.start(), match.end(), "phone", shown + " •• •• •• ••"
-    for match in _INTL_PHONE_RE.finditer(text):
+    for match in intl_phones:
         digits = match["cc"] + re.sub(r"\D", "", match["rest"].replace("(0)", ""))
         if 9 <= len(digits) <= 17:
             yield match.start(), match.end(), "phone", f"+{match['cc']} …"
-    for match in _NIR_RE.finditer(text):
+    for match in nirs:
         if nir_is_valid(match.group(0)):
             yield match.start(), match.end(), "nir", "• •• •• •• ••• ••• ••"
-    for match in _IBAN_START_RE.finditer(text):
+    for match in iban_starts:
         end = _iban_end(text, match)
         if end is not None:
             yield match.start(), end, "iban", f"{match.group(0)[:2]}•• ••••…"
@@ -985,6 +1211,14 @@ def scan_output(folder: Path, public: frozenset[str], shown_as: str) -> list[Out
     return problems
 
 
+def _path_suffix(relative: str) -> str:
+    """`PurePosixPath(relative).suffix.lower()`, without making a path (once per built file)."""
+    name = relative.rpartition("/")[2]
+    if name in ("", "."):  # a path ending in « / » or « /. »: its name is further left
+        return PurePosixPath(relative).suffix.lower()
+    return _suffix(name)
+
+
 def scan_file(
     relative: str, data: bytes, public: frozenset[str], needles: tuple[bytes, ...], shown_as: str
 ) -> list[OutputProblem]:
@@ -994,13 +1228,17 @@ def scan_file(
     it did not produce again were scanned, with the same bytes, when they were produced.
     """
     shown = f"{shown_as.rstrip('/')}/{relative}"
-    suffix = PurePosixPath(relative).suffix.lower()
+    suffix = _path_suffix(relative)
     problems = _key_output_problems(shown, data, needles, compressed=suffix in COMPRESSED_SUFFIXES)
     if suffix in TEXT_SUFFIXES:
-        problems += _text_output_problems(shown, data.decode("utf-8", "replace"), public, in_chunk=False)
+        problems += _text_output_problems(
+            shown, data.decode("utf-8", "replace"), public, in_chunk=False, data=data
+        )
     elif suffix in COMPRESSED_SUFFIXES:
         data = zlib.decompress(data, wbits=31) if data.startswith(b"\x1f\x8b") else data
-        problems += _text_output_problems(shown, data.decode("utf-8", "replace"), public, in_chunk=False)
+        problems += _text_output_problems(
+            shown, data.decode("utf-8", "replace"), public, in_chunk=False, data=data
+        )
     elif suffix in IMAGE_SUFFIXES:
         problems += _image_output_problems(shown, data, public)
     return problems
@@ -1021,7 +1259,7 @@ def _key_output_problems(
 
 
 def _text_output_problems(
-    shown: str, text: str, public: frozenset[str], *, in_chunk: bool
+    shown: str, text: str, public: frozenset[str], *, in_chunk: bool, data: bytes | None = None
 ) -> list[OutputProblem]:
     return [
         OutputProblem(
@@ -1033,7 +1271,7 @@ def _text_output_problems(
             KIND_WORDS[finding.kind][1],
             finding.excerpt,
         )
-        for finding in find_personal_data(text, public)
+        for finding in find_personal_data(text, public, data=data)
     ]
 
 
@@ -1090,7 +1328,7 @@ class OutputScanner:
         self.clean_now: set[bytes] = set()
 
     def __call__(self, relative: str, data: bytes) -> None:
-        suffix = PurePosixPath(relative).suffix.lower()
+        suffix = _path_suffix(relative)
         key = hashlib.blake2b(suffix.encode() + b"\0" + data, digest_size=16).digest()
         if key in self.clean_before:
             self.clean_now.add(key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,9 +72,42 @@ def _environment(loader: jinja2.BaseLoader, compiled: jinja2.BytecodeCache | Non
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat() per page
     )
+    env.context_class = _Context
     env.filters["markdown"] = mdtext.to_html
     env.globals["icon"] = _icons(env)
     return env
+
+
+#: Callables that carry Jinja's `pass_context` (or `pass_environment`...) mark on themselves,
+#: if at all: a function, a bound method (it shows its function's attributes), a builtin, a
+#: `functools.cache` wrapper (it copies its function's attributes).
+_PLAIN_CALLABLES = frozenset(
+    {types.FunctionType, types.MethodType, types.BuiltinFunctionType, type(functools.cache(len))}
+)
+
+
+class _Context(jinja2.runtime.Context):
+    """The pages' template context, whose `call` is quick for plain functions and methods.
+
+    Templates call some fifty functions a page (links, texts, dates, icons). Jinja's
+    `Context.call` looks at each callable, and at its `__call__`, for a `pass_context`
+    mark, which costs more than most of the calls themselves (a quarter of a page's
+    rendering). A plain callable (`_PLAIN_CALLABLES`) without the mark is called here
+    exactly as Jinja would call it; anything else (macros, callable objects, marked
+    functions) goes through Jinja's own `call`.
+    """
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
 
 
 def localized(env: jinja2.Environment, lang: str) -> jinja2.Environment:
@@ -140,15 +174,55 @@ class PageLinks:
     page_path: str
     root: str | None = None
 
-    def __call__(self, target: str) -> str:
+    def to(self, target: str) -> str:
+        """The link to `target` (a method: templates call it quickly, see `_Context`)."""
         if self.root is not None:
             return self.root + target
         return _relative_link(self.page_path, target)
 
+    __call__ = to
 
-@functools.lru_cache(maxsize=1 << 16)
+
 def _relative_link(page_path: str, target: str) -> str:
-    """`target` seen from the folder of `page_path` (remembered: pages share most of their links)."""
+    """`target` seen from the folder of `page_path`, as `_relative_link_reference` says.
+
+    Every published path is relative to the site root and clean (no empty, `.` or `..`
+    part: `trees.check_relpath`), so the link is string arithmetic: climb out of the page's
+    folders below the part both paths share, then go down `target`. `posixpath.relpath`
+    (which makes both paths absolute from the working folder) cost more than a page's
+    text; it still answers for any other path.
+    """
+    here = _folders_of(page_path)
+    inner = target[:-1] if target.endswith("/") else target
+    target_parts = inner.split("/") if inner else []
+    if here is None or target.startswith("/") or not _clean(target_parts):
+        return _relative_link_reference(page_path, target)
+    shared = 0
+    for mine, theirs in zip(here, target_parts, strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    parts = [".."] * (len(here) - shared) + target_parts[shared:]
+    if target == "" or target.endswith("/"):
+        return "/".join(parts) + "/" if parts else "./"
+    return "/".join(parts) if parts else "."
+
+
+@functools.lru_cache(maxsize=64)
+def _folders_of(page_path: str) -> tuple[str, ...] | None:
+    """The folders a page is in (remembered: a page asks for all its links in a row), or
+    None if its path is not clean."""
+    here = page_path.rstrip("/")
+    parts = here.split("/") if here else []
+    return tuple(parts) if not page_path.startswith("/") and _clean(parts) else None
+
+
+def _clean(parts: list[str]) -> bool:
+    return "" not in parts and "." not in parts and ".." not in parts
+
+
+def _relative_link_reference(page_path: str, target: str) -> str:
+    """`target` seen from the folder of `page_path`, by `posixpath.relpath` (any paths)."""
     here = posixpath.dirname(page_path.rstrip("/") + "/x") if page_path else ""
     if target == "" or target.endswith("/"):
         relative = posixpath.relpath(target or ".", here or ".")
@@ -296,7 +370,7 @@ def _context(registry: Registry, path: str, lang: str, *, root: bool = False) ->
         "other_lang": "en" if lang == "fr" else "fr",
         # French puts a (non-breaking) space before a colon, English does not.
         "colon": "\u00a0:" if lang == "fr" else ":",
-        "url": link,
+        "url": link.to,
         "t": lambda key, **params: translate(key, lang, **params),
         "tx": lambda text: _text(text, lang),
         "date": lambda moment: format_date(moment, lang, site.timezone),

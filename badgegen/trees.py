@@ -20,8 +20,10 @@ by both trees is never altered through either of them.
 What each tree holds is remembered in a *manifest* (path → digest and size), kept
 in the build cache and keyed by the folder's inode, so that a renamed or
 recreated folder is never mistaken for another. A tree without a known manifest
-is compared by reading its files: slower, never wrong. Files are identified by a
-BLAKE2b-128 digest of their bytes.
+is compared by reading its files: slower, never wrong; so is a tree that a failed or
+killed build left half changed (it holds `UNFINISHED`: the cache, saved only after a
+success, still describes it as it was before). Files are identified by a BLAKE2b-128
+digest of their bytes.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import os
 import shutil
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from badgegen.errors import BuildError
 
@@ -67,61 +69,141 @@ def output_path(relpath: str) -> str:
 
 
 def check_relpath(relpath: str) -> str:
-    """`relpath` as a file path, refused if it could leave the tree."""
+    """`relpath` as a file path, refused if it could leave the tree.
+
+    Refused: an absolute path, a `..` part, an empty part (`a//b`, a trailing `/` after
+    `output_path`); what `PurePosixPath` would say, without making one for every file.
+    """
     relpath = output_path(relpath)
-    pure = PurePosixPath(relpath)
-    if pure.is_absolute() or ".." in pure.parts or "" in relpath.split("/"):
+    parts = relpath.split("/")
+    if "" in parts or ".." in parts:  # (an absolute path starts with an empty part)
         raise BuildError(f"unsafe output path: {relpath!r}")
     return relpath
 
 
-def sync_file(root: Path, relpath: str, data: bytes, old: Entry | None, *, known: bool) -> tuple[Entry, bool]:
+class Folders:
+    """The folders of a tree known to exist, so that none is made, or tried, twice.
+
+    `empty`: the tree held nothing when the build started (a cold build), so a folder this
+    process has not made does not exist yet, unless another worker of the build made it
+    meanwhile (then `mkdir` says so, and that is fine): files are created in it without
+    first trying, and failing, to create them in a missing folder.
+    """
+
+    def __init__(self, root: Path, *, empty: bool) -> None:
+        self.root = os.fspath(root)
+        self.empty = empty
+        self.made: set[str] = {""}
+
+    def path(self, relpath: str) -> str:
+        return f"{self.root}/{relpath}"
+
+    def ensure(self, folder: str) -> None:
+        """Make `folder` (relative to the root) and its parents, unless this process made them."""
+        if folder in self.made:
+            return
+        parent = folder.rpartition("/")[0]
+        if parent not in self.made:
+            self.ensure(parent)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(self.path(folder))  # noqa: PTH102 (a Path per folder costs more than the mkdir)
+        self.made.add(folder)
+
+
+def sync_file(
+    root: Path, relpath: str, data: bytes, old: Entry | None, *, known: bool, folders: Folders | None = None
+) -> tuple[Entry, bool]:
     """Make `root/relpath` hold `data`; return its entry and whether the file was written.
 
     `old` is what the tree's manifest says the file holds; when the manifest is not
     `known`, the file itself is read and compared instead. An existing file is replaced
     (a new file renamed over it), never rewritten in place: it may be a hard link shared
-    with the live tree (`TreeWriter.keep`).
+    with the live tree (`TreeWriter.keep`). A new file is written under its own name
+    (created exclusively: an existing one is never opened); `folders` remembers which
+    folders exist, else a new `Folders` is made for this one file.
     """
     entry = entry_of(data)
-    target = root / relpath
-    exists = old is not None
+    if folders is None:
+        folders = Folders(root, empty=False)
+    target = folders.path(relpath)
     if known:
         if old == entry:
             return entry, False
+        exists = old is not None
     else:
-        try:
-            size = target.stat().st_size
-        except OSError:
-            exists = False
-        else:
-            exists = True
-            with contextlib.suppress(OSError):
-                if size == len(data) and target.read_bytes() == data:
-                    return entry, False
+        found = _holds(target, data)
+        if found is None:
+            return entry, False
+        exists = found
     if exists:
         _replace(target, data)
-        return entry, True
-    try:
-        _create(target, data)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _create(target, data)
-    except FileExistsError:  # a file the manifest did not know: replaced, never truncated
-        _replace(target, data)
+    else:
+        _create(folders, relpath, data)
     return entry, True
 
 
-def _create(target: Path, data: bytes) -> None:
-    with target.open("xb") as stream:  # exclusive: an existing file (maybe a link) is not touched
-        stream.write(data)
+def _holds(target: str, data: bytes) -> bool | None:
+    """None if the file `target` holds `data` already, else whether it exists (unknown tree)."""
+    path = Path(target)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        if size == len(data) and path.read_bytes() == data:
+            return None
+    return True
 
 
-def _replace(target: Path, data: bytes) -> None:
-    """Write `data` to a new file renamed over `target` (its old inode is left untouched)."""
-    temporary = target.with_name(f".{target.name}.~new")
-    temporary.write_bytes(data)
-    temporary.replace(target)
+def _create(folders: Folders, relpath: str, data: bytes) -> None:
+    """Write a new file at `relpath`; one that exists after all (unknown to the manifest)
+    is replaced, never truncated."""
+    folder = relpath.rpartition("/")[0]
+    target = folders.path(relpath)
+    try:
+        if folders.empty:
+            folders.ensure(folder)
+        _write_new(target, data)
+    except FileNotFoundError:  # a folder the tree lacks (or lost)
+        Path(folders.path(folder)).mkdir(parents=True, exist_ok=True)
+        _write_new(target, data)
+    except FileExistsError:
+        _replace(target, data)
+    folders.made.add(folder)
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """Create `path` (never an existing file: it may be a link to the live tree) with `data`.
+
+    A file cut short by a failed write is removed; one cut short by a killed build is never
+    in a manifest (a file is recorded once it is written), so the next build, which does not
+    know it, replaces it (`_create`: `FileExistsError`).
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    except BaseException:
+        os.close(descriptor)
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
+        raise
+    os.close(descriptor)
+
+
+def _replace(target: str, data: bytes) -> None:
+    """Write `data` to a new file renamed over `target` (its old inode is left untouched).
+
+    A temporary file left by a killed build is removed first, not reopened: it may be a
+    hard link to a file of the live tree (`_link`).
+    """
+    folder, _, name = target.rpartition("/")
+    temporary = f"{folder}/.{name}.~new"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temporary)  # noqa: PTH108 (paths stay strings in the writer's hot path)
+    _write_new(temporary, data)
+    os.replace(temporary, target)  # noqa: PTH105
 
 
 def _link(source: Path, target: Path) -> None:
@@ -164,6 +246,8 @@ class TreeWriter:
         self.copied = 0  # files taken from the live tree (hard links)
         self.linked: set[str] = set()
         self.scan = scan
+        #: The folders known to exist (an empty tree: none, so none is tried before it is made).
+        self.folders = Folders(root, empty=self.known and not self.old)
 
     @property
     def written(self) -> dict[str, int]:
@@ -177,7 +261,9 @@ class TreeWriter:
             raise BuildError(f"two outputs for one path: {relpath}")
         if self.scan is not None:
             self.scan(relpath, data)
-        entry, wrote = sync_file(self.root, relpath, data, self.old.get(relpath), known=self.known)
+        entry, wrote = sync_file(
+            self.root, relpath, data, self.old.get(relpath), known=self.known, folders=self.folders
+        )
         self.manifest[relpath] = entry
         self.changed += wrote
 
@@ -288,9 +374,11 @@ def updated_output(
     following.mkdir(exist_ok=True)
     following_id, live_id = tree_id(following), tree_id(out)
     assert following_id is not None
-    old = manifests.get(following_id)
+    unfinished = following / UNFINISHED
+    old = None if unfinished.exists() else manifests.get(following_id)
     if old is None and not any(following.iterdir()):
         old = {}  # an empty folder: known to hold nothing
+    unfinished.touch()  # before the first change: removed once this build succeeded
     live = manifests.get(live_id) if live_id is not None else None
     writer = TreeWriter(following, old, out if live_id is not None else None, live, scan)
     try:
@@ -301,12 +389,20 @@ def updated_output(
         _remember_partial(manifests, following_id, writer)
         raise
     writer.remove_stale()
+    unfinished.unlink(missing_ok=True)  # (an unknown tree's stale files were all of them)
     following.chmod(0o755)
     manifests.clear()
     manifests[following_id] = writer.manifest
     if live_id is not None and live is not None:
         manifests[live_id] = live
     _flip(following, out)
+
+
+#: A file in the next tree while a build changes it. A failed or killed build leaves it, and its
+#: manifest in the cache is then the one from before that build (the cache is saved only when
+#: a build succeeds): files it replaced would be taken for the bytes that manifest names, and
+#: flipped live. A tree holding it is compared by reading its files instead.
+UNFINISHED = ".badgegen-unfinished"
 
 
 def _remember_partial(manifests: dict[str, Manifest], following_id: str, writer: TreeWriter) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 from badgegen.load import RawContent
 from badgegen.model import Award, BadgeClass, Earner, Endorsement, Issuer, Registry
 from badgegen.privacy import OutputProblem, scan_file
-from badgegen.trees import Entry, TreeWriter, check_relpath, sync_file
+from badgegen.trees import Entry, Folders, TreeWriter, check_relpath, sync_file
 
 #: A unit as the cache remembers it: its key, and the files it produced.
 UnitRecord = tuple[bytes, tuple[tuple[str, Entry], ...]]
@@ -157,6 +157,7 @@ class _Job:
     public: frozenset[str]
     needles: tuple[bytes, ...]
     shown_as: str
+    folders: Folders
     collect: Callable[[], Any] | None = None
 
 
@@ -169,7 +170,9 @@ def _produce_one(job: _Job, unit: str) -> UnitOutcome:
     for path, data in job.produce(item):
         relpath = check_relpath(path)
         outcome.problems += scan_file(relpath, data, job.public, job.needles, job.shown_as)
-        entry, wrote = sync_file(job.root, relpath, data, job.old.get(relpath), known=job.known)
+        entry, wrote = sync_file(
+            job.root, relpath, data, job.old.get(relpath), known=job.known, folders=job.folders
+        )
         outcome.files.append((relpath, entry, wrote))
     if job.collect is not None:
         outcome.collected = job.collect()
@@ -223,6 +226,7 @@ def build_units(
         scanner.public,
         scanner.needles,
         scanner.shown_as,
+        writer.folders,  # a forked worker adds to its own copy: another's folder is made once more at most
         collect,
     )
     for outcome in _run(job, todo, jobs, threshold):

@@ -1,0 +1,65 @@
+"""Shortcuts of badgegen.render give what the general code gives.
+
+`_relative_link` computes a page's links by string arithmetic when both paths are clean
+(every published path is); `_relative_link_reference` (posixpath.relpath) is the reference,
+and still answers for any other path.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jinja2
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from badgegen import render
+from badgegen.render import _relative_link, _relative_link_reference
+
+PART = st.sampled_from(["a", "b", "en", "assertions", "x.json", "é", ".", "..", ""])
+PATHS = st.lists(PART, max_size=5).map("/".join) | st.lists(PART, max_size=5).map(lambda p: "/".join(p) + "/")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(PATHS, PATHS)
+@example("assertions/abc/", "assertions/abc.json")
+@example("en/assertions/abc/", "")
+@example("badges/x/", "badges/")
+@example("", "/")
+@example("/", "a/")
+def test_links_are_those_posixpath_relpath_gives(page_path: str, target: str) -> None:
+    assert _relative_link(page_path, target) == _relative_link_reference(page_path, target)
+
+
+def test_the_pages_context_calls_functions_as_jinja_does() -> None:
+    """`_Context.call` takes a shortcut for plain functions: marked ones still get the context."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env.context_class = render._Context
+
+    @jinja2.pass_context
+    def page(context: jinja2.runtime.Context) -> str:
+        return str(context["lang"])
+
+    def stops() -> str:
+        raise StopIteration
+
+    class Callable:
+        def __call__(self, word: str) -> str:
+            return word.upper()
+
+    template = env.from_string(
+        "{{ plain('a', b='c') }} {{ page() }} {{ obj('x') }} {{ method() }} {{ cached(3) }}"
+        "{% for i in [1] %} {{ page() }}{% endfor %}"
+    )
+    context = {
+        "plain": lambda a, b: a + b,
+        "page": page,
+        "obj": Callable(),
+        "method": "word".title,
+        "cached": functools.cache(lambda n: n * 2),
+        "lang": "fr",
+    }
+    assert template.render(context) == "ac fr X Word 6 fr"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ stops() }}").render(stops=stops)

@@ -1,0 +1,155 @@
+"""How badgegen.trees creates files: directly under their name, never through an existing one.
+
+A file of the next tree may be a hard link shared with the live tree, so whatever the
+writer is told (an empty tree, a manifest that does not know a file, a temporary file
+left by a killed build), the bytes of the live tree never change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from badgegen.errors import BuildError
+from badgegen.trees import UNFINISHED, Folders, TreeWriter, check_relpath, entry_of, sync_file, updated_output
+
+
+def test_an_empty_tree_gets_its_folders_once(tmp_path: Path) -> None:
+    writer = TreeWriter(tmp_path, {}, None, None)
+    assert writer.folders.empty
+    for name in ("a/b/c.json", "a/b/d.json", "a/e/index.html", "f.txt"):
+        writer.write(name, name.encode())
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "a",
+        "a/b",
+        "a/b/c.json",
+        "a/b/d.json",
+        "a/e",
+        "a/e/index.html",
+        "f.txt",
+    ]
+    assert (tmp_path / "a/b/d.json").read_bytes() == b"a/b/d.json"
+    assert writer.folders.made == {"", "a", "a/b", "a/e"}
+
+
+def test_a_folder_made_meanwhile_by_another_worker_is_fine(tmp_path: Path) -> None:
+    folders = Folders(tmp_path, empty=True)
+    (tmp_path / "a/b").mkdir(parents=True)  # another process of the build made it
+    sync_file(tmp_path, "a/b/c.json", b"{}", None, known=True, folders=folders)
+    assert (tmp_path / "a/b/c.json").read_bytes() == b"{}"
+
+
+def test_a_folder_of_a_tree_that_is_not_empty_is_made_when_missing(tmp_path: Path) -> None:
+    (tmp_path / "old.txt").write_bytes(b"old")
+    folders = Folders(tmp_path, empty=False)
+    for name in ("x/y/z.json", "x/y/w.json", "old2.txt"):
+        sync_file(tmp_path, name, b"new", None, known=True, folders=folders)
+        assert (tmp_path / name).read_bytes() == b"new"
+
+
+def _linked_to_live(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A file of the live tree, and its hard link in the next tree (as `TreeWriter.keep` makes)."""
+    live, following = tmp_path / "site", tmp_path / ".site.next"
+    (live / "a").mkdir(parents=True)
+    (following / "a").mkdir(parents=True)
+    (live / name).write_bytes(b"live bytes")
+    os.link(live / name, following / name)
+    return live / name, following / name
+
+
+def test_a_file_the_manifest_does_not_know_is_replaced_not_written_through(tmp_path: Path) -> None:
+    """A file cut short by a killed build is in no manifest: the next build replaces it."""
+    live, following = _linked_to_live(tmp_path, "a/x.json")
+    entry, wrote = sync_file(following.parent.parent, "a/x.json", b"new", None, known=True)
+    assert wrote and entry == entry_of(b"new")
+    assert following.read_bytes() == b"new"
+    assert live.read_bytes() == b"live bytes"
+
+
+def test_a_changed_file_is_replaced_not_written_through(tmp_path: Path) -> None:
+    live, following = _linked_to_live(tmp_path, "a/x.json")
+    sync_file(following.parent.parent, "a/x.json", b"new", entry_of(b"live bytes"), known=True)
+    assert (following.read_bytes(), live.read_bytes()) == (b"new", b"live bytes")
+
+
+def test_a_temporary_file_left_by_a_killed_build_is_not_written_through(tmp_path: Path) -> None:
+    """`_link` makes its temporary file a hard link to the live tree before renaming it."""
+    live, following = _linked_to_live(tmp_path, "a/x.json")
+    os.link(live, following.with_name(".x.json.~new"))
+    sync_file(following.parent.parent, "a/x.json", b"new", entry_of(b"live bytes"), known=True)
+    assert (following.read_bytes(), live.read_bytes()) == (b"new", b"live bytes")
+    assert not following.with_name(".x.json.~new").exists()
+
+
+def test_a_file_cut_short_by_a_failed_write_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(descriptor: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError):
+        sync_file(tmp_path, "a.json", b"{}", None, known=True, folders=Folders(tmp_path, empty=True))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_tree_is_compared_by_reading_it(tmp_path: Path) -> None:
+    (tmp_path / "same.txt").write_bytes(b"same")
+    (tmp_path / "other.txt").write_bytes(b"before")
+    assert sync_file(tmp_path, "same.txt", b"same", None, known=False) == (entry_of(b"same"), False)
+    assert sync_file(tmp_path, "other.txt", b"after", None, known=False) == (entry_of(b"after"), True)
+    assert sync_file(tmp_path, "new/file.txt", b"new", None, known=False) == (entry_of(b"new"), True)
+    assert (tmp_path / "other.txt").read_bytes() == b"after"
+    assert (tmp_path / "new/file.txt").read_bytes() == b"new"
+
+
+def _pathlib_refuses(relpath: str) -> bool:
+    """The check as it was written with PurePosixPath (the reference)."""
+    pure = PurePosixPath(relpath)
+    return pure.is_absolute() or ".." in pure.parts or "" in relpath.split("/")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b.json", ".", "..", "", "..."]), max_size=5).map("/".join))
+def test_unsafe_paths_are_refused_as_pathlib_said(relpath: str) -> None:
+    full = relpath + "index.html" if relpath.endswith("/") or relpath == "" else relpath
+    try:
+        check_relpath(relpath)
+    except BuildError:
+        assert _pathlib_refuses(full)
+    else:
+        assert not _pathlib_refuses(full)
+
+
+def test_a_build_after_a_failed_one_does_not_trust_what_it_left(tmp_path: Path) -> None:
+    """The cache keeps the next tree's manifest from before a failed (or killed) build, which
+    may have replaced files: reverting the change must not publish the refused bytes."""
+    out = tmp_path / "site"
+    manifests: dict[str, dict[str, bytes]] = {}
+
+    def build(data: bytes, *, fail: bool = False) -> None:
+        with contextlib.suppress(RuntimeError), updated_output(out, manifests) as writer:
+            writer.write("a/index.html", data)
+            writer.write("b.json", b"{}")
+            if fail:
+                raise RuntimeError("refused: personal data in a page")
+
+    build(b"A")
+    build(b"A")  # both trees hold A
+    saved = copy.deepcopy(manifests)  # what the build cache holds
+    build(b"B with a phone number", fail=True)  # B written into the next tree, then refused
+    assert (out / "a/index.html").read_bytes() == b"A"
+    manifests.clear()
+    manifests.update(saved)  # a failed build saves no cache
+    build(b"A")  # the change is reverted
+    assert (out / "a/index.html").read_bytes() == b"A"
+    assert sorted(p.name for p in out.iterdir()) == ["a", "b.json"]
+    build(b"A")
+    assert (out / "a/index.html").read_bytes() == b"A"
+    assert not (tmp_path / ".site.next" / UNFINISHED).exists()
