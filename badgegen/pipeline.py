@@ -33,11 +33,18 @@ from badgegen import restricted as restricted_mod
 from badgegen.cache import BuildCache, RecordingDict, UsedMemo, code_fingerprint, default_folder
 from badgegen.errors import BadgegenError, ContentError, ContentErrors, StrictModeError
 from badgegen.load import MEDIA_FOLDER, RawContent, load_content, load_private
-from badgegen.model import Award, Earner, Registry, Restricted
+from badgegen.model import Award, BadgeClass, Earner, Issuer, Registry, Restricted
 from badgegen.ob3 import keys as ob3_keys
 from badgegen.ob3 import publish as ob3_publish
 from badgegen.ob3 import status as ob3_status
-from badgegen.render import award_pages, earner_pages, make_environment, render_pages
+from badgegen.render import (
+    award_pages,
+    badge_pages,
+    earner_pages,
+    issuer_pages,
+    make_environment,
+    render_pages,
+)
 from badgegen.render import prepare as prepare_templates
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
@@ -351,8 +358,13 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         }
         for earner in registry.earners.values():
             wanted[f"earner:{earner.slug}"] = (keys.earner(earner, award_keys), earner)
+        for badge in registry.badges.values():
+            wanted[f"badge:{badge.slug}"] = (keys.badge_page(badge, award_keys), badge)
+        for issuer in registry.issuers.values():
+            wanted[f"issuer:{issuer.slug}"] = (keys.issuer_page(issuer), issuer)
         # Compiled once, before the workers fork (not once per worker).
-        prepare_templates(env, registry.site.languages, ("award.html", "earner.html", "earner_print.html"))
+        unit_templates = ("award.html", "earner.html", "earner_print.html", "badge.html", "issuer.html")
+        prepare_templates(env, registry.site.languages, unit_templates)
         units = build_units(
             writer,
             wanted,
@@ -496,12 +508,22 @@ def _outputs(
 
 
 def _unit_files(
-    registry: Registry, env: jinja2.Environment, base: str, ob3: Ob3Units | None, item: Award | Earner
+    registry: Registry,
+    env: jinja2.Environment,
+    base: str,
+    ob3: Ob3Units | None,
+    item: Award | Earner | BadgeClass | Issuer,
 ) -> Iterator[tuple[str, bytes]]:
     """Every file of one unit: an award (hosted assertion, baked images, pages, its signed
-    OB 3.0 credential when the build signs) or a portfolio."""
+    OB 3.0 credential when the build signs), a portfolio, or a badge's or issuer's pages."""
     if isinstance(item, Earner):
         yield from earner_pages(registry, env, item)
+        return
+    if isinstance(item, BadgeClass):
+        yield from badge_pages(registry, env, item)
+        return
+    if isinstance(item, Issuer):
+        yield from issuer_pages(registry, env, item)
         return
     yield from _award_files(registry, item, base)
     yield from award_pages(registry, env, item)

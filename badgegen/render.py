@@ -239,8 +239,9 @@ def render_pages(
 ) -> Iterator[Page]:
     """Every page of the site in every language, as (path, bytes), in a fixed order.
 
-    `units=False` leaves out the award pages and portfolios (the build produces them unit by
-    unit, `award_pages` and `earner_pages`, and keeps those that did not change).
+    `units=False` leaves out the award, badge and issuer pages and the portfolios (the build
+    produces them unit by unit — `award_pages`, `badge_pages`, `issuer_pages`, `earner_pages` —
+    and keeps those that did not change).
     """
     for lang in registry.site.languages:
         yield from _pages_in(registry, env, lang, units=units, search_parts=search_parts)
@@ -299,6 +300,18 @@ def award_pages(registry: Registry, env: jinja2.Environment, award: Award) -> It
         yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
 
 
+def badge_pages(registry: Registry, env: jinja2.Environment, badge: BadgeClass) -> Iterator[Page]:
+    """The page of one badge class, in every language."""
+    for lang in registry.site.languages:
+        yield _page(env, registry, lang, urls.badge_page(badge, lang), "badge.html", badge=badge)
+
+
+def issuer_pages(registry: Registry, env: jinja2.Environment, issuer: Issuer) -> Iterator[Page]:
+    """The page of one issuer, in every language."""
+    for lang in registry.site.languages:
+        yield _page(env, registry, lang, urls.issuer_page(issuer, lang), "issuer.html", issuer=issuer)
+
+
 def earner_pages(registry: Registry, env: jinja2.Environment, earner: Earner) -> Iterator[Page]:
     """The portfolio of one person and its printable sheet, in every language."""
     for lang in registry.site.languages:
@@ -321,11 +334,11 @@ def _pages_in(
     yield _page(env, registry, lang, urls.catalogue_page(lang), "catalogue.html")
     yield _page(env, registry, lang, urls.issuers_page(lang), "issuers.html")
     yield _page(env, registry, lang, urls.verifier_page(lang), "verifier.html")
-    for badge in registry.badges.values():
-        yield _page(env, registry, lang, urls.badge_page(badge, lang), "badge.html", badge=badge)
-    for issuer in registry.issuers.values():
-        yield _page(env, registry, lang, urls.issuer_page(issuer, lang), "issuer.html", issuer=issuer)
     if units:
+        for badge in registry.badges.values():
+            yield _page(env, registry, lang, urls.badge_page(badge, lang), "badge.html", badge=badge)
+        for issuer in registry.issuers.values():
+            yield _page(env, registry, lang, urls.issuer_page(issuer, lang), "issuer.html", issuer=issuer)
         for award in registry.awards.values():
             yield _page(env, registry, lang, urls.award_page(award, lang), "award.html", award=award)
     filters = search.search_filters(registry, lang)

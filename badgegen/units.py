@@ -1,8 +1,9 @@
 """Incremental builds: each award's files are one *unit*, rebuilt only when what it shows changed.
 
 Awards are what grows (thousands a year, each with its hosted assertion, baked
-images and a page per language); everything else — badges, issuers, listings,
-search — is bounded by the number of badge classes and is produced every time.
+images and a page per language). Portfolios, and the pages of each badge class
+(which list its holders) and of each issuer, are units too. The rest — listings,
+JSON documents of badges and issuers, search — is produced every time.
 
 A unit's *key* is a digest of everything its bytes are made from:
 
@@ -111,6 +112,18 @@ class UnitKeys:
             self._document("earner", earner.slug),
             *(award_keys[a.id] for a in earner.awards),
         )
+
+    def badge_page(self, badge: BadgeClass, award_keys: Mapping[str, bytes]) -> bytes:
+        """A badge's pages show the badge (its issuer, its endorsements) and its listed holders
+        (their date and status: in their keys)."""
+        holders = (award_keys[award.id] for award in self.registry.listed_awards_of(badge))
+        return _digest(b"badge-page", self.global_digest, self.badge(badge), *holders)
+
+    def issuer_page(self, issuer: Issuer) -> bytes:
+        """An issuer's pages show the issuer, its endorsements and a card of each of its badges."""
+        endorsed = [self.endorsement(e) for e in self.registry.endorsements_of("issuer", issuer.slug)]
+        badges = (self.badge(badge) for badge in self.registry.badges_of(issuer))
+        return _digest(b"issuer-page", self.global_digest, self.issuer(issuer), _digest(*endorsed), *badges)
 
     def award(self, award: Award, *extra: bytes) -> bytes:
         """The key of `award`'s unit; `extra` adds what only some builds have (OB 3.0 index)."""
