@@ -32,7 +32,7 @@ from badgegen import bake, images, jsonld, ledger, privacy, qr, search, uptodate
 from badgegen import restricted as restricted_mod
 from badgegen.cache import BuildCache, RecordingDict, UsedMemo, code_fingerprint, default_folder
 from badgegen.errors import BadgegenError, ContentError, ContentErrors, StrictModeError
-from badgegen.load import MEDIA_FOLDER, RawContent, load_content, load_private
+from badgegen.load import MEDIA_FOLDER, RawContent, file_digest, load_content, load_private, read_bytes
 from badgegen.model import Award, BadgeClass, Earner, Issuer, Registry, Restricted
 from badgegen.ob3 import keys as ob3_keys
 from badgegen.ob3 import publish as ob3_publish
@@ -141,6 +141,8 @@ class BuildReport:
     files_copied: int = 0
     #: The build cache this run reads and writes (`BuildConfig.cache_folder`).
     cache: BuildCache | None = None
+    #: The content digest of each published media file (known by its status when unchanged).
+    media: dict[str, bytes] = field(default_factory=dict)
     #: Set when nothing had changed since the last build (`badgegen.uptodate`): the site was
     #: left as it was, and the figures below come from that build.
     up_to_date: uptodate.Outcome | None = None
@@ -196,6 +198,10 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
     # Personal data, spreadsheets, EXIF, keys; the same in the private folder (never remembered).
     resolution.errors.extend(privacy.content_errors(raw, memo=memo, jobs=config.workers))
     resolution.errors.extend(privacy.content_errors(private))
+    media = {
+        name: file_digest(memo, config.content / MEDIA_FOLDER / name)[0]
+        for name in (registry.media if registry is not None and not resolution.errors else ())
+    }
     if remember:  # also after a refused check: what each file says does not depend on the others
         build_cache.save("images", images.used_images())
         build_cache.save("parsed", memo.used())
@@ -203,7 +209,9 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:
         raise StrictModeError(resolution.warnings)
-    report = BuildReport(registry, resolution.warnings, signing=signing, raw=raw, cache=build_cache)
+    report = BuildReport(
+        registry, resolution.warnings, signing=signing, raw=raw, cache=build_cache, media=media
+    )
     report.restricted = resolution.restricted or Restricted()
     return report
 
@@ -319,7 +327,8 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     compiled = build_cache.folder / "templates" if build_cache.folder is not None else None
     env = make_environment(config.templates, compiled)
     qr.PATHS.update(build_cache.load("qr") or {})
-    keys = UnitKeys(raw, registry, _global_digest(registry, config, build_cache.stamp, scanner))
+    global_digest = _global_digest(registry, config, build_cache.stamp, scanner, report.media)
+    keys = UnitKeys(raw, registry, global_digest)
     report.raw = raw = None  # the content as read is not needed any more (memory)
     proofs: RecordingDict | None = None
     ob3: Ob3Units | None = None
@@ -362,6 +371,9 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             wanted[f"badge:{badge.slug}"] = (keys.badge_page(badge, award_keys), badge)
         for issuer in registry.issuers.values():
             wanted[f"issuer:{issuer.slug}"] = (keys.issuer_page(issuer), issuer)
+        for name in registry.media:
+            media_key = hashlib.blake2b(global_digest + report.media[name], digest_size=16).digest()
+            wanted[f"media:{name}"] = (media_key, MediaFile(name, config.content / MEDIA_FOLDER / name))
         # Compiled once, before the workers fork (not once per worker).
         unit_templates = ("award.html", "earner.html", "earner_print.html", "badge.html", "issuer.html")
         prepare_templates(env, registry.site.languages, unit_templates)
@@ -438,20 +450,29 @@ class Stages:
 
 
 def _global_digest(
-    registry: Registry, config: BuildConfig, code: bytes, scanner: privacy.OutputScanner
+    registry: Registry,
+    config: BuildConfig,
+    code: bytes,
+    scanner: privacy.OutputScanner,
+    media: dict[str, bytes],
 ) -> bytes:
-    """What every award unit depends on besides its own content (see `badgegen.units`)."""
+    """What every unit depends on besides its own content (see `badgegen.units`)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(code)
     digest.update(scanner.fingerprint)
     digest.update(repr((config.base_url, registry.site, registry.signed)).encode())
     for name in registry.media:
-        digest.update(name.encode() + b"\0" + folder_digest_of_file(config.content / MEDIA_FOLDER / name))
+        digest.update(name.encode() + b"\0" + media[name])
     return digest.digest()
 
 
-def folder_digest_of_file(path: Path) -> bytes:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+@dataclass(frozen=True)
+class MediaFile:
+    """A media file of the evidence, published as it is: a unit, so that an unchanged photo or
+    video is neither read, scanned nor written again (`check` knows its digest by its status)."""
+
+    name: str
+    path: Path
 
 
 def _search_index(
@@ -500,8 +521,6 @@ def _outputs(
             urls.endorsement_json(endorsement),
             jsonld.dumps(jsonld.endorsement_document(registry, endorsement)),
         )
-    for name in registry.media:
-        yield urls.media(name), (config.content / MEDIA_FOLDER / name).read_bytes()
     parts = tuple(shard.bundle for shard in shards if shard.number > 0)
     yield from render_pages(registry, env, units=False, search_parts=parts)
     yield ".nojekyll", b""
@@ -512,7 +531,7 @@ def _unit_files(
     env: jinja2.Environment,
     base: str,
     ob3: Ob3Units | None,
-    item: Award | Earner | BadgeClass | Issuer,
+    item: Award | Earner | BadgeClass | Issuer | MediaFile,
 ) -> Iterator[tuple[str, bytes]]:
     """Every file of one unit: an award (hosted assertion, baked images, pages, its signed
     OB 3.0 credential when the build signs), a portfolio, or a badge's or issuer's pages."""
@@ -524,6 +543,9 @@ def _unit_files(
         return
     if isinstance(item, Issuer):
         yield from issuer_pages(registry, env, item)
+        return
+    if isinstance(item, MediaFile):
+        yield urls.media(item.name), read_bytes(item.path)
         return
     yield from _award_files(registry, item, base)
     yield from award_pages(registry, env, item)

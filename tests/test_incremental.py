@@ -122,6 +122,13 @@ def _revoke(content: Path) -> None:
     )
 
 
+def _change_media(content: Path) -> None:
+    transcript = content / "media" / "podcast-travailler-ensemble-transcription.vtt"
+    transcript.write_text(
+        transcript.read_text("utf-8") + "\n00:00:09.000 --> 00:00:10.000\nMerci.\n", "utf-8"
+    )
+
+
 STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("award", _change_award),
     ("badge", _change_badge),
@@ -132,6 +139,7 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("comment", _comment_only),
     ("new-award", _add_award),
     ("revoke", _revoke),
+    ("media", _change_media),
 ]
 
 
@@ -151,8 +159,8 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(workspace: tuple[Path, Pa
     content, out = workspace
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     figures = _build(content, out)  # fills the next tree (copies from the live one)
-    # 15 awards, 2 portfolios, the pages of 7 badge classes and of 5 issuers
-    assert figures["units_produced"] == 0 and figures["units_kept"] == 29
+    # 15 awards, 2 portfolios, the pages of 7 badge classes and of 5 issuers, 2 media files
+    assert figures["units_produced"] == 0 and figures["units_kept"] == 31
     figures = _build(content, out)
     assert figures["files_written"] == 0 and figures["files_copied"] == 0
     assert figures["units_produced"] == 0
@@ -179,9 +187,15 @@ def test_incremental_build_equals_a_clean_build(
     assert [path for path in expected if incremental[path] != expected[path]] == []
     if name == "comment":
         assert figures["units_produced"] == 0 and figures["files_written"] == 0
+    if name == "media":
+        assert (
+            (out / "media" / "podcast-travailler-ensemble-transcription.vtt")
+            .read_text("utf-8")
+            .endswith("Merci.\n")
+        )
     if name in ("award", "new-award", "revoke", "earner", "endorsement"):
         # That award (or portfolio), the portfolio that shows it (or its awards), the pages of
-        # their badges (listed awards list on them) or of an endorser: a few of the 29 units.
+        # their badges (listed awards list on them) or of an endorser: a few of the 31 units.
         assert 1 <= figures["units_produced"] <= 8, figures
     assert not next_tree(clean).exists(), "a first build makes no next tree"
 
@@ -255,7 +269,7 @@ def test_a_new_version_of_badgegen_rebuilds_every_unit_but_rewrites_no_identical
     reference = _files(out)
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda templates: b"another version of badgegen")
     figures = _build(EXAMPLE, out)
-    assert figures["units_kept"] == 0 and figures["units_produced"] == 29
+    assert figures["units_kept"] == 0 and figures["units_produced"] == 31
     unstable = [p for p in out.rglob("*") if _pagefind_unstable(p.relative_to(out).as_posix())]
     assert figures["files_written"] <= len(unstable)  # Pagefind ran again: only its unstable files
     assert _files(out) == reference
