@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import nh3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,3 +47,13 @@ def test_plain_texts_with_paragraphs(source: str, separator: str) -> None:
     """Texts most likely plain (the fast path), with every kind of paragraph break."""
     text = source.replace("\n", separator, 1)
     assert mdtext.to_html(text) == mdtext._clean(mdtext.markdown_html(text))
+
+
+#: Pieces of HTML that a sanitiser must keep, rewrite or remove.
+_HTML_PIECES = [*"ab <>/=\"'&#:;.-_", "<a href=", "<script>", "javascript:", "<p>", "</p>", "<em>", "mailto:"]
+
+
+@given(st.lists(st.sampled_from([*_HTML_PIECES, "<img src=x onerror=y>", "https://x.org/"]), max_size=40))
+def test_the_reusable_sanitiser_equals_nh3_clean(pieces: list[str]) -> None:
+    html = "".join(pieces)
+    assert mdtext._sanitiser()(html) == nh3.clean(html, **mdtext._SANITISER_OPTIONS)
