@@ -38,6 +38,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -275,9 +276,9 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
     """Index each part's pages (already written under `writer.root`); its bundle's files by part.
 
     Up to `jobs` Pagefind processes run at once (one uses about 1.3 cores, part of it
-    waiting on the disk), and a part's bundle is taken into the tree while the next parts
-    are being indexed; bundles are taken in the order of `parts`, so the build's files come
-    in the same order whatever the timing.
+    waiting on the disk), and a part's bundle is taken into the tree, and its folder deleted,
+    while the next parts are being indexed; bundles are taken in the order of `parts`, so the
+    build's files come in the same order whatever the timing.
     """
     if not parts:
         return {}
@@ -287,13 +288,20 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
     # thousand pages), and the bundle's files are moved into the tree, not written again.
     with tempfile.TemporaryDirectory(prefix=".badgegen-search-", dir=writer.root.parent) as folder:
         running: dict[int, Indexing] = {}
+
+        def start_from(first: int) -> None:
+            """Start the next parts after those running, up to `jobs` processes."""
+            for later in range(first + len(running), min(first + max(1, jobs), len(parts))):
+                work = Path(folder) / f"part-{parts[later].number}"
+                running[later] = start_indexing(executable, writer.root, parts[later].pages, work)
+
         try:
             for number, shard in enumerate(parts):
-                for later in range(len(running) + number, min(number + max(1, jobs), len(parts))):
-                    work = Path(folder) / f"part-{parts[later].number}"
-                    running[later] = start_indexing(executable, writer.root, parts[later].pages, work)
+                start_from(number)
                 bundle = running.pop(number).finish()
+                start_from(number + 1)
                 files[shard.bundle] = adopt_bundle(writer, bundle, shard.bundle, first=shard.number == 0)
+                shutil.rmtree(bundle.parent)  # its pages and what was not moved
         finally:
             for indexing in running.values():
                 indexing.stop()
