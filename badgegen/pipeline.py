@@ -402,7 +402,13 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         if registry.site.cname is not None:
             writer.write("CNAME", f"{registry.site.cname}\n".encode())
         # Last, once every page is written, and before the output check.
-        search_records = _search_index(writer, search_shards, previous_search or {}, build_cache.stamp)
+        search_records = _search_index(
+            writer,
+            search_shards,
+            previous_search or {},
+            build_cache.stamp + scanner.fingerprint,
+            config.workers,
+        )
         stages.lap("search")
     stages.lap("flip")
     report.files = writer.written
@@ -476,27 +482,30 @@ class MediaFile:
 
 
 def _search_index(
-    writer: TreeWriter, shards: list[search.Shard], previous: dict[str, UnitRecord], code: bytes
+    writer: TreeWriter,
+    shards: list[search.Shard],
+    previous: dict[str, UnitRecord],
+    code: bytes,
+    jobs: int = 1,
 ) -> dict[str, UnitRecord]:
-    """Pagefind's index, part by part; a part is indexed again only when one of its pages changed."""
+    """Pagefind's index, part by part; a part is indexed again only when one of its pages changed
+    (or the code, or the rules of the output scan that its files passed: `code`), and the parts
+    to index again are indexed side by side, `jobs` at a time."""
     records: dict[str, UnitRecord] = {}
+    keys: dict[str, bytes] = {}
     for shard in shards:
         digest = hashlib.blake2b(code, digest_size=16)
         digest.update(shard.bundle.encode() + b"\0")
         for page in shard.pages:
             digest.update(page.encode() + b"\0" + writer.manifest[page])
-        key = digest.digest()
+        keys[shard.bundle] = key = digest.digest()
         record = previous.get(shard.bundle)
         if record is not None and record[0] == key and writer.keep_all(record[1]):
             records[shard.bundle] = record
-            continue
-        before = set(writer.manifest)
-        search.write_index(writer, list(shard.pages), shard.bundle)
-        records[shard.bundle] = (
-            key,
-            tuple((p, writer.manifest[p]) for p in writer.manifest if p not in before),
-        )
-    return records
+    stale = [shard for shard in shards if shard.bundle not in records]
+    for bundle, files in search.write_indexes(writer, stale, jobs).items():
+        records[bundle] = (keys[bundle], tuple((path, writer.manifest[path]) for path in files))
+    return {shard.bundle: records[shard.bundle] for shard in shards}
 
 
 def _outputs(

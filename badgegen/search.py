@@ -12,17 +12,21 @@ Content-Security-Policy stays strict (only `'wasm-unsafe-eval'` for its WebAssem
 
 What is indexed is decided here, not by markup alone: `indexed_pages()` lists the
 badge and issuer pages and the pages of *listed* awards, in every language, and
-only those files are copied to a private folder that Pagefind reads. An unlisted
+only those files are hard-linked into a private folder that Pagefind reads. An unlisted
 award page, the 404 page, the listings and the search page never reach the
 indexer. Inside a page, Pagefind reads only the element marked `data-pagefind-body`
 (the `<article>`), skips what is marked `data-pagefind-ignore`, and takes filters
 and metadata from the hidden `data-pagefind-filter` / `data-pagefind-meta` spans
 that `templates/_search_facts.html` writes from `page_facts()`.
 
-`write_index()` runs after every page is written, once per part of the index (`shards()`),
-and only for a part whose pages changed; the bundle goes through the output tree's writer
-(`badgegen.trees`), which scans it for personal data (Pagefind's chunks decompressed) like every
-other file, before anything is flipped live.
+`write_indexes()` runs after every page is written, for the parts of the index (`shards()`)
+whose pages changed, several Pagefind processes at once (`--jobs`). Its bundle is written beside
+the output tree and *moved* into it (`TreeWriter.adopt`): each file is read once, recorded, and
+scanned for personal data (Pagefind's chunks decompressed) like every other file, before
+anything is flipped live, and a file whose bytes did not change is left as it is. Only the first
+part (`pagefind/`) ships Pagefind's code and WebAssembly: the browser merges the others into it
+(`mergeIndex`).
+
 Pagefind 1.5 is not fully byte-deterministic: it writes each filter's values in a
 random (hash map) order, so `pagefind/filter/*`, `pagefind/pagefind.*.pf_meta` and
 `pagefind/pagefind-entry.json` differ between two builds of the same pages; every
@@ -31,10 +35,14 @@ other file of the bundle (page fragments, word indexes, code) is identical.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -59,6 +67,13 @@ UNUSED_BUNDLE_FILES = frozenset(
         "pagefind-highlight.js",
     }
 )
+#: Pagefind's code, needed in the first part only: the browser imports `pagefind/pagefind.js`,
+#: which starts its worker from `pagefind/` and loads the WebAssembly of the first part alone
+#: (Pagefind 1.5's `mergeIndex` inits a merged index with `load_wasm: false`); a merged part
+#: is only index files. Its `wasm.*.pagefind` files go too (`is_published`).
+PART_UNUSED_FILES = frozenset({"pagefind.js", "pagefind-worker.js"})
+#: Seconds a Pagefind process may take (about 1 500 pages a second here).
+PAGEFIND_TIMEOUT = 600
 #: The kinds of results, as the `kind` filter names them.
 KINDS = ("badge", "award", "issuer")
 
@@ -83,8 +98,11 @@ class SearchIndexError(BuildError):
 
 
 #: Pages per part of the search index (see `shards()`): Pagefind indexes about 1 500 pages a
-#: second here, and a change makes only its part be indexed again.
-SHARD_PAGES = 2000
+#: second here, and a change makes only its part be indexed again. At 10 000 awards (6 198 pages)
+#: a listed award's part is 1 170 pages on average with 1 000 (1 630 with 2 000, 660 with 500),
+#: and a visitor's first word search costs 34 requests, 222 KB and 1.7 s at 100 ms of latency
+#: (25, 188 KB and 1.5 s with 2 000; 52, 296 KB and 2.0 s with 500): see docs/scaling.md.
+SHARD_PAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -257,47 +275,126 @@ def pagefind_executable() -> Path:
     return found
 
 
-def write_index(writer: TreeWriter, pages: list[str], prefix: str = urls.SEARCH_BUNDLE) -> None:
-    """Index `pages` (already written under `writer.root`) and write the bundle under `prefix`."""
-    if not pages:
-        return  # nothing to find: the search page says the search is unavailable
+def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> dict[str, list[str]]:
+    """Index each part's pages (already written under `writer.root`); its bundle's files by part.
+
+    Up to `jobs` Pagefind processes run at once (one uses about 1.3 cores, part of it
+    waiting on the disk), and a part's bundle is taken into the tree, and its folder deleted,
+    while the next parts are being indexed; bundles are taken in the order of `parts`, so the
+    build's files come in the same order whatever the timing.
+    """
+    if not parts:
+        return {}
     executable = pagefind_executable()
-    # Beside the output tree, so that the pages can be hard links (ten times cheaper than copies
-    # at ten thousand pages); a copy where a link cannot be made.
+    files: dict[str, list[str]] = {}
+    # Beside the output tree: the pages are hard links (ten times cheaper than copies at ten
+    # thousand pages), and the bundle's files are moved into the tree, not written again.
     with tempfile.TemporaryDirectory(prefix=".badgegen-search-", dir=writer.root.parent) as folder:
-        work = Path(folder)
-        source, bundle = work / "pages", work / "bundle"
-        for page in pages:
-            target = source / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(writer.root / page, target)
-            except OSError:
-                target.write_bytes((writer.root / page).read_bytes())
-        # Run in an empty folder, without PAGEFIND_* variables: no stray pagefind.yml or
-        # environment may change what is indexed or where it goes.
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        running: dict[int, Indexing] = {}
+
+        def start_from(first: int) -> None:
+            """Start the next parts after those running, up to `jobs` processes."""
+            for later in range(first + len(running), min(first + max(1, jobs), len(parts))):
+                work = Path(folder) / f"part-{parts[later].number}"
+                running[later] = start_indexing(executable, writer.root, parts[later].pages, work)
+
         try:
-            result = subprocess.run(
-                [str(executable), "--site", str(source), "--output-path", str(bundle), "--silent"],
-                cwd=work,
-                env=environment,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            for number, shard in enumerate(parts):
+                start_from(number)
+                bundle = running.pop(number).finish()
+                start_from(number + 1)
+                files[shard.bundle] = adopt_bundle(writer, bundle, shard.bundle, first=shard.number == 0)
+                shutil.rmtree(bundle.parent)  # its pages and what was not moved
+        finally:
+            for indexing in running.values():
+                indexing.stop()
+    return files
+
+
+def is_published(relative: str, *, first: bool) -> bool:
+    """Whether a file of a bundle goes to the site: not Pagefind's ready-made interfaces, and
+    Pagefind's code only in the first part (`pagefind/`)."""
+    if relative in UNUSED_BUNDLE_FILES:
+        return False
+    return first or not (relative in PART_UNUSED_FILES or fnmatch.fnmatchcase(relative, "wasm.*.pagefind"))
+
+
+def adopt_bundle(writer: TreeWriter, bundle: Path, prefix: str, *, first: bool) -> list[str]:
+    """Move the files of a bundle into the tree under `prefix` (scanned, recorded); their paths."""
+    adopted = []
+    for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        relative = file.relative_to(bundle).as_posix()
+        if is_published(relative, first=first):
+            writer.adopt(prefix + relative, file)
+            adopted.append(prefix + relative)
+    return adopted
+
+
+def link_pages(root: Path, pages: Sequence[str], source: Path) -> None:
+    """Make `source` hold `pages` of the tree at `root`: hard links, or copies where none can be made."""
+    folders: set[Path] = set()
+    for page in pages:
+        target = source / page
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        try:
+            os.link(root / page, target)
+        except OSError:
+            target.write_bytes((root / page).read_bytes())
+
+
+@dataclass
+class Indexing:
+    """A Pagefind process indexing one part, in its own folder (`pages/` in, `bundle/` out)."""
+
+    work: Path
+    process: subprocess.Popen[bytes]
+    deadline: float
+
+    @property
+    def bundle(self) -> Path:
+        return self.work / "bundle"
+
+    def finish(self) -> Path:
+        """Wait for Pagefind; its bundle, or `SearchIndexError` with what it said."""
+        try:
+            code = self.process.wait(timeout=max(0.0, self.deadline - time.monotonic()))
+        except subprocess.TimeoutExpired as exc:
+            self.stop()
             raise SearchIndexError(
                 f"Pagefind n'a pas pu tourner ({exc}).", f"Pagefind could not run ({exc})."
             ) from exc
-        if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            output = (result.stderr or result.stdout).strip()[-2000:]
+        if code != 0 or not (self.bundle / "pagefind.js").is_file():
+            output = (self.work / "pagefind.log").read_text("utf-8", "replace").strip()[-2000:]
             raise SearchIndexError(
-                f"Pagefind a échoué (code {result.returncode}) :\n{output}",
-                f"Pagefind failed (exit code {result.returncode}):\n{output}",
+                f"Pagefind a échoué (code {code}) :\n{output}",
+                f"Pagefind failed (exit code {code}):\n{output}",
             )
-        for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
-            relative = file.relative_to(bundle).as_posix()
-            if relative not in UNUSED_BUNDLE_FILES:
-                writer.write(prefix + relative, file.read_bytes())
+        return self.bundle
+
+    def stop(self) -> None:
+        """End the process (a build that failed meanwhile) and wait for it."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+def start_indexing(executable: Path, root: Path, pages: Sequence[str], work: Path) -> Indexing:
+    """Start Pagefind on hard links of `pages` (files of the tree at `root`) in `work`."""
+    source = work / "pages"
+    link_pages(root, pages, source)
+    # Run in an empty folder, without PAGEFIND_* variables: no stray pagefind.yml or
+    # environment may change what is indexed or where it goes.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    command = [str(executable), "--site", str(source), "--output-path", str(work / "bundle"), "--silent"]
+    try:
+        with (work / "pagefind.log").open("wb") as log:
+            process = subprocess.Popen(
+                command, cwd=work, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
+    except OSError as exc:
+        raise SearchIndexError(
+            f"Pagefind n'a pas pu tourner ({exc}).", f"Pagefind could not run ({exc})."
+        ) from exc
+    return Indexing(work, process, time.monotonic() + PAGEFIND_TIMEOUT)
