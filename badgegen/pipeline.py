@@ -408,6 +408,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             previous_search or {},
             build_cache.stamp + scanner.fingerprint,
             config.workers,
+            build_cache.folder / "search-pages" if build_cache.folder is not None else None,
         )
         stages.lap("search")
     stages.lap("flip")
@@ -487,6 +488,7 @@ def _search_index(
     previous: dict[str, UnitRecord],
     code: bytes,
     jobs: int = 1,
+    pages: Path | None = None,
 ) -> dict[str, UnitRecord]:
     """Pagefind's index, part by part; a part is indexed again only when one of its pages changed
     (or the code, or the rules of the output scan that its files passed: `code`), and the parts
@@ -502,8 +504,10 @@ def _search_index(
         record = previous.get(shard.bundle)
         if record is not None and record[0] == key and writer.keep_all(record[1]):
             records[shard.bundle] = record
+    if pages is not None:
+        search.forget_parts(pages, [shard.number for shard in shards])
     stale = [shard for shard in shards if shard.bundle not in records]
-    for bundle, files in search.write_indexes(writer, stale, jobs).items():
+    for bundle, files in search.write_indexes(writer, stale, jobs, pages).items():
         records[bundle] = (keys[bundle], tuple((path, writer.manifest[path]) for path in files))
     return {shard.bundle: records[shard.bundle] for shard in shards}
 

@@ -12,7 +12,7 @@ Content-Security-Policy stays strict (only `'wasm-unsafe-eval'` for its WebAssem
 
 What is indexed is decided here, not by markup alone: `indexed_pages()` lists the
 badge and issuer pages and the pages of *listed* awards, in every language, and
-only those files are hard-linked into a private folder that Pagefind reads. An unlisted
+only those files are hard-linked into the folder that Pagefind reads. An unlisted
 award page, the 404 page, the listings and the search page never reach the
 indexer. Inside a page, Pagefind reads only the element marked `data-pagefind-body`
 (the `<article>`), skips what is marked `data-pagefind-ignore`, and takes filters
@@ -20,12 +20,13 @@ and metadata from the hidden `data-pagefind-filter` / `data-pagefind-meta` spans
 that `templates/_search_facts.html` writes from `page_facts()`.
 
 `write_indexes()` runs after every page is written, for the parts of the index (`shards()`)
-whose pages changed, several Pagefind processes at once (`--jobs`). Its bundle is written beside
-the output tree and *moved* into it (`TreeWriter.adopt`): each file is read once, recorded, and
-scanned for personal data (Pagefind's chunks decompressed) like every other file, before
-anything is flipped live, and a file whose bytes did not change is left as it is. Only the first
-part (`pagefind/`) ships Pagefind's code and WebAssembly: the browser merges the others into it
-(`mergeIndex`).
+whose pages changed, several Pagefind processes at once (`--jobs`). Its input is kept between
+builds in the build cache (`search-pages/part-N/`, hard links of the pages, brought up to date,
+not made again); its bundle is written beside the tree and *moved* into it
+(`TreeWriter.adopt`): each file is read once, recorded, and scanned for personal data
+(Pagefind's chunks decompressed) like every other file, before anything is flipped live, and a
+file whose bytes did not change is left as it is. Only the first part (`pagefind/`) ships
+Pagefind's code and WebAssembly: the browser merges the others into it (`mergeIndex`).
 
 Pagefind 1.5 is not fully byte-deterministic: it writes each filter's values in a
 random (hash map) order, so `pagefind/filter/*`, `pagefind/pagefind.*.pf_meta` and
@@ -35,6 +36,7 @@ other file of the bundle (page fragments, word indexes, code) is identical.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import os
@@ -42,7 +44,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,7 +55,7 @@ from badgegen import urls
 from badgegen.errors import BuildError
 from badgegen.i18n import format_date, translate
 from badgegen.model import Award, BadgeClass, Issuer, Registry
-from badgegen.trees import TreeWriter
+from badgegen.trees import Entry, TreeWriter, entry_of
 
 #: Files of Pagefind's bundle that the site does not use (its ready-made interfaces): left out.
 UNUSED_BUNDLE_FILES = frozenset(
@@ -275,8 +277,14 @@ def pagefind_executable() -> Path:
     return found
 
 
-def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> dict[str, list[str]]:
+def write_indexes(
+    writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1, pages: Path | None = None
+) -> dict[str, list[str]]:
     """Index each part's pages (already written under `writer.root`); its bundle's files by part.
+
+    Pagefind reads hard links of the pages, one folder a part under `pages`, kept from one
+    build to the next (`sync_pages`; the build cache's `search-pages/`), or made afresh in a
+    temporary folder when `pages` is None.
 
     Up to `jobs` Pagefind processes run at once (one uses about 1.3 cores, part of it
     waiting on the disk), and a part's bundle is taken into the tree, and its folder deleted,
@@ -287,16 +295,18 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
         return {}
     executable = pagefind_executable()
     files: dict[str, list[str]] = {}
-    # Beside the output tree: the pages are hard links (ten times cheaper than copies at ten
-    # thousand pages), and the bundle's files are moved into the tree, not written again.
+    # Beside the output tree, so that the bundle's files are moved into it, not written again.
     with tempfile.TemporaryDirectory(prefix=".badgegen-search-", dir=writer.root.parent) as folder:
         running: dict[int, Indexing] = {}
+        kept = pages if pages is not None else Path(folder) / "pages"
 
         def start_from(first: int) -> None:
             """Start the next parts after those running, up to `jobs` processes."""
             for later in range(first + len(running), min(first + max(1, jobs), len(parts))):
-                work = Path(folder) / f"part-{parts[later].number}"
-                running[later] = start_indexing(executable, writer.root, parts[later].pages, work)
+                part = parts[later]
+                part_pages = kept / f"part-{part.number}"
+                sync_pages(writer.root, {page: writer.manifest[page] for page in part.pages}, part_pages)
+                running[later] = start_indexing(executable, part_pages, Path(folder) / f"part-{part.number}")
 
         try:
             for number, shard in enumerate(parts):
@@ -330,23 +340,73 @@ def adopt_bundle(writer: TreeWriter, bundle: Path, prefix: str, *, first: bool) 
     return adopted
 
 
-def link_pages(root: Path, pages: Sequence[str], source: Path) -> None:
-    """Make `source` hold `pages` of the tree at `root`: hard links, or copies where none can be made."""
-    folders: set[Path] = set()
-    for page in pages:
-        target = source / page
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        try:
-            os.link(root / page, target)
-        except OSError:
-            target.write_bytes((root / page).read_bytes())
+def forget_parts(folder: Path, numbers: Collection[int]) -> None:
+    """Delete the kept pages (under `folder`) of the parts that are no more (the registry shrank)."""
+    if not folder.is_dir():
+        return
+    wanted = {f"part-{number}" for number in numbers}
+    for part in folder.iterdir():
+        if part.name in wanted:
+            continue
+        if part.is_dir() and not part.is_symlink():
+            shutil.rmtree(part)
+        else:
+            part.unlink()
+
+
+def sync_pages(root: Path, pages: Mapping[str, Entry], folder: Path) -> None:
+    """Make `folder` hold exactly `pages` (path → manifest entry) of the tree at `root`, for Pagefind.
+
+    Hard links, ten times cheaper than copies at ten thousand pages, and kept from one build
+    to the next: creating and deleting thousands of links and folders at each build cost
+    seconds. A page already there with the right bytes (the same file, or one whose digest is
+    the page's: the two trees hold distinct files of the same bytes) is left alone; any other
+    file is removed first, so a page that left the part (an award no longer listed) is never
+    indexed again.
+    """
+    for found in _files_under(folder):
+        if found not in pages:
+            (folder / found).unlink()
+            with contextlib.suppress(OSError):
+                (folder / found).parent.rmdir()  # only if empty
+    for page, entry in pages.items():
+        source, target = root / page, folder / page
+        if not _holds(target, source, entry):
+            _link_or_copy(source, target)
+
+
+def _files_under(folder: Path) -> Iterator[str]:
+    """The files under `folder` (none if it does not exist), as POSIX paths relative to it."""
+    for parent, _folders, names in os.walk(folder):
+        for name in names:
+            yield (Path(parent) / name).relative_to(folder).as_posix()
+
+
+def _holds(target: Path, source: Path, entry: Entry) -> bool:
+    """Whether `target` has the bytes of `source`, whose manifest entry is `entry`."""
+    try:
+        if os.path.samestat(target.stat(), source.stat()):
+            return True
+        return entry_of(target.read_bytes()) == entry
+    except OSError:
+        return False
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """`target` becomes a hard link to `source` (a copy where none can be made), whatever it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.~new")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        temporary.write_bytes(source.read_bytes())
+    temporary.replace(target)
 
 
 @dataclass
 class Indexing:
-    """A Pagefind process indexing one part, in its own folder (`pages/` in, `bundle/` out)."""
+    """A Pagefind process indexing one part; its bundle and what it says go to `work`."""
 
     work: Path
     process: subprocess.Popen[bytes]
@@ -380,14 +440,13 @@ class Indexing:
         self.process.wait()
 
 
-def start_indexing(executable: Path, root: Path, pages: Sequence[str], work: Path) -> Indexing:
-    """Start Pagefind on hard links of `pages` (files of the tree at `root`) in `work`."""
-    source = work / "pages"
-    link_pages(root, pages, source)
+def start_indexing(executable: Path, pages: Path, work: Path) -> Indexing:
+    """Start Pagefind on the pages under `pages`; its bundle and what it says go to `work`."""
+    work.mkdir(parents=True)
     # Run in an empty folder, without PAGEFIND_* variables: no stray pagefind.yml or
     # environment may change what is indexed or where it goes.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    command = [str(executable), "--site", str(source), "--output-path", str(work / "bundle"), "--silent"]
+    command = [str(executable), "--site", str(pages), "--output-path", str(work / "bundle"), "--silent"]
     try:
         with (work / "pagefind.log").open("wb") as log:
             process = subprocess.Popen(

@@ -14,6 +14,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -484,3 +485,74 @@ def test_an_adopted_chunk_with_personal_data_is_found(tmp_path: Path) -> None:
     assert [(p.path, p.code) for p in problems] == [
         ("site/pagefind/fragment/fr_2.pf_fragment", "published-personal-data")
     ]
+
+
+def _indexed_urls(site: Path) -> list[str]:
+    """The page of every record of every part of the index."""
+    found = []
+    for path in sorted(site.glob("pagefind/**/fragment/*.pf_fragment")):
+        text = gzip.decompress(path.read_bytes()).decode("utf-8").removeprefix("pagefind_dcd")
+        found.append(json.loads(text)["url"])
+    return found
+
+
+def test_an_award_no_longer_listed_leaves_the_index_of_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind's pages are kept between builds (hard links in the build cache): a page that
+    left the index is removed from them before Pagefind runs again, never indexed once more."""
+    from badgegen.cli import main
+
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(CONTENT, content)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795953600")
+    args = [
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--frozen-ledger",
+        "--search-shard-pages",
+        "12",
+    ]
+    assert main(args) == 0 and main(args) == 0
+    award = LISTED_SEMER[0]
+    assert f"/assertions/{award}/" in _indexed_urls(out)
+    file = next(content.glob(f"awards/*/{award}.yaml"))
+    file.write_text(file.read_text("utf-8").replace("\nlisted: true\n", "\nlisted: false\n"), "utf-8")
+    assert main(args) == 0
+    urls = _indexed_urls(out)
+    assert not [url for url in urls if award in url]
+    assert {f"/assertions/{a}/" for a in LISTED if a != award} <= set(urls)
+    kept = tmp_path / ".badgegen-cache" / "search-pages"
+    assert sorted(kept.iterdir()) and not list(kept.glob(f"*/**/{award}/*"))
+
+
+def test_pagefinds_pages_are_kept_when_right_and_removed_when_gone(tmp_path: Path) -> None:
+    """`sync_pages`: a kept page with the right bytes is left alone (even a file of the other tree),
+    a changed page is linked again, and anything else is removed before Pagefind runs."""
+    from badgegen.search import sync_pages
+
+    def tree(name: str, pages: dict[str, bytes]) -> Path:
+        root = tmp_path / name
+        for page, data in pages.items():
+            (root / page).parent.mkdir(parents=True, exist_ok=True)
+            (root / page).write_bytes(data)
+        return root
+
+    first = tree("a", {"x/index.html": b"x", "y/index.html": b"y"})
+    folder = tmp_path / "pages"
+    sync_pages(first, {"x/index.html": entry_of(b"x"), "y/index.html": entry_of(b"y")}, folder)
+    assert (folder / "x/index.html").stat().st_ino == (first / "x/index.html").stat().st_ino
+    kept = (folder / "x/index.html").stat().st_ino
+    (folder / "stray/index.html").parent.mkdir()
+    (folder / "stray/index.html").write_bytes(b"an award no longer listed")
+    second = tree("b", {"x/index.html": b"x", "y/index.html": b"y2", "z/index.html": b"z"})
+    wanted = {"x/index.html": entry_of(b"x"), "y/index.html": entry_of(b"y2"), "z/index.html": entry_of(b"z")}
+    sync_pages(second, wanted, folder)
+    assert (folder / "x/index.html").stat().st_ino == kept, "the same bytes: not linked again"
+    assert (folder / "y/index.html").stat().st_ino == (second / "y/index.html").stat().st_ino
+    assert (first / "y/index.html").read_bytes() == b"y", "the tree's file is never written through"
+    found = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert found == sorted(wanted)
