@@ -155,6 +155,12 @@ class Bench:
             elif path.exists():
                 path.unlink()
 
+    def forget_stamp(self) -> None:
+        """Make the next build run even if nothing changed (`badgegen.uptodate`): the first
+        rebuild after a cold build is measured filling the second output tree, as it does
+        the first time something changes."""
+        (self.folder / ".badgegen-cache" / "up-to-date.pickle").unlink(missing_ok=True)
+
     def add_signing_key(self) -> str | None:
         """`badgegen keys generate`: its public key goes to registry.yaml, its secret is returned."""
         run = run_child([str(self.badgegen), "keys", "generate", "--id", KEY_ID], self.folder, self.env)
@@ -231,6 +237,7 @@ def measure(badgegen: Path, folder: Path, awards: int) -> dict[str, Any]:
     done("validate", bench.validate())
     bench.forget_outputs()
     done("build_cold", bench.build("build_cold"))
+    bench.forget_stamp()
     done("rebuild_first", bench.build("rebuild_first"))
     done("rebuild_unchanged", bench.build("rebuild_unchanged"))
     unlisted = listed_awards(content, listed=False, wanted=1)
@@ -256,6 +263,7 @@ def measure(badgegen: Path, folder: Path, awards: int) -> dict[str, Any]:
     if secret is not None:
         bench.forget_outputs()
         done("signed_cold", bench.build("signed_cold", secret))
+        bench.forget_stamp()
         done("signed_first", bench.build("signed_first", secret))
         if len(edited) > 1:
             touch_text(edited[1], "narrative", "Récit modifié pour le banc d'essai (signé).")
