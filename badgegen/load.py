@@ -189,24 +189,32 @@ def _read_files(
 
 def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int) -> None:
     """Put in `memo` what the files it does not know say (`study`), on `jobs` processes."""
-    unknown: list[tuple[str, str, bytes]] = []
+    unknown: list[tuple[str, str, str, bytes]] = []  # (memo key, kind, path, content digest)
     for file in files:
         if not SLUG_RE.match(file.stem):
             continue  # refused by its name, never read (`_read`)
         try:
-            digest, raw = file_digest(memo, file.path)
-            key = memo_key_for(file.kind, file.placement, digest)
-            if not _is_study(memo.get(key)):
-                unknown.append((key, file.kind, raw if raw is not None else read_bytes(file.path)))
+            digest, _raw = file_digest(memo, file.path)  # (bytes dropped: the worker reads them)
         except OSError:
             continue  # `_read` meets it again and says what is wrong
-    studies = forked_map(_study_item, [(kind, raw) for _key, kind, raw in unknown], jobs)
-    for (key, _kind, _raw), studied in zip(unknown, studies, strict=True):
-        memo[key] = studied
+        key = memo_key_for(file.kind, file.placement, digest)
+        if not _is_study(memo.get(key)):
+            unknown.append((key, file.kind, str(file.path), digest))
+    studies = forked_map(_study_file, [(kind, path, digest) for _key, kind, path, digest in unknown], jobs)
+    for (key, *_job), studied in zip(unknown, studies, strict=True):
+        if studied is not None:
+            memo[key] = studied
 
 
-def _study_item(item: tuple[str, bytes]) -> tuple[Any, bytes | None, tuple[ContentError, ...]]:
-    return study(*item)
+def _study_file(job: tuple[str, str, bytes]) -> tuple[Any, bytes | None, tuple[ContentError, ...]] | None:
+    """`study` of a file read here (in a worker): None if its bytes are no longer those hashed
+    (changed meanwhile: `_read` reads it again and the memo is not misled)."""
+    kind, path, digest = job
+    try:
+        raw = read_bytes(Path(path))
+    except OSError:
+        return None
+    return study(kind, raw) if content_digest(raw) == digest else None
 
 
 def _is_study(entry: Any) -> TypeGuard[tuple[Any, bytes | None, tuple[ContentError, ...]]]:

@@ -293,8 +293,8 @@ def _unchanged(config: BuildConfig, inputs: uptodate.Inputs, started: float) -> 
 
 def _leave_stamp(config: BuildConfig, inputs: uptodate.Inputs, report: BuildReport) -> None:
     """After a successful build: the stamp that lets the next one do nothing if nothing changes."""
-    if inputs.racy or report.registry is None or report.cache is None or report.restricted.awards:
-        return  # a file too fresh to vouch for, or a delivery (not covered): no stamp
+    if report.registry is None or report.cache is None or report.restricted.awards:
+        return  # a delivery (not covered): no stamp
     for written in (ledger.ledger_file(config.content), config.content / ob3_status.STATUS_FILE):
         inputs.refresh(written)
     digest = _stamp_digest(config, inputs, report.cache.stamp)
@@ -310,7 +310,11 @@ def _leave_stamp(config: BuildConfig, inputs: uptodate.Inputs, report: BuildRepo
         signing_id=report.signing_id,
         signed=report.signed,
     )
-    uptodate.write(config.cache_folder, uptodate.Stamp(digest, now, min(expiries, default=None), outcome))
+    fresh = tuple(sorted((path, known) for path, known in inputs.fresh.items() if known is not None))
+    if len(fresh) < len(inputs.fresh):
+        return  # a fresh file that could not be read: nothing to vouch for it
+    stamp = uptodate.Stamp(digest, now, min(expiries, default=None), outcome, fresh)
+    uptodate.write(config.cache_folder, stamp)
 
 
 def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: float) -> BuildReport:

@@ -28,9 +28,10 @@ Two rules keep it from ever vouching for bytes it has not seen:
 
 - a file changed less than two seconds before the build looked at it is "racy" (a
   second write in the same tick of the file system's clock would not change its
-  status): then no stamp is written, and the next build runs in full;
+  status, git's index has the same problem): its bytes are hashed before the build
+  reads them, and the next build vouches for it only if they are still the same;
 - the files the build writes into the content folder itself (`published.txt`,
-  `status-list.txt`) are looked at again once written.
+  `status-list.txt`) are looked at again once written (and hashed: they are fresh).
 
 The stamp is removed when a full build starts and written only once it succeeded,
 so a failed or interrupted build never leaves one behind. A build delivering
@@ -71,33 +72,44 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Stamp:
-    """A successful build: the digest of its inputs, its time, the next expiry, its report."""
+    """A successful build: the digest of its inputs, its time, the next expiry, its report,
+    and the content digest of each file too fresh to be vouched for by its status."""
 
     inputs: bytes
     now: datetime
     horizon: datetime | None
     outcome: Outcome
+    fresh: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass
 class Inputs:
-    """What a build is about to read, as statuses; `racy` when a file is too fresh to vouch for."""
+    """What a build is about to read: every file's status, and the content digest of the
+    fresh ones (changed less than `RACY_MARGIN_NS` before they were looked at)."""
 
     statuses: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    racy: bool = False
+    fresh: dict[str, bytes | None] = field(default_factory=dict)  # None: could not be read
 
     def refresh(self, path: Path) -> None:
         """Look again at a file the build itself wrote (the ledger, the status list)."""
         key = str(path.absolute())
         status = _status(key)
+        self.fresh.pop(key, None)
         if status is None:
             self.statuses.pop(key, None)
-        else:
-            self.statuses[key] = status
+            return
+        self.statuses[key] = status
+        if _is_fresh(status, time.time_ns() - RACY_MARGIN_NS):
+            self.fresh[key] = _content_digest(key)
 
 
 def scan(folders: list[Path]) -> Inputs:
-    """The status of every file under `folders` (missing folders hold nothing)."""
+    """The status of every file under `folders` (missing folders hold nothing).
+
+    A file changed less than two seconds ago could be changed again within the same tick of
+    the file system's clock, after the build read it, without its status changing: its bytes
+    are hashed now, before the build reads them, and the next build compares them again.
+    """
     inputs = Inputs()
     settled = time.time_ns() - RACY_MARGIN_NS
     for folder in folders:
@@ -119,8 +131,23 @@ def _walk(folder: str, inputs: Inputs, settled: int) -> None:
             if status is None:
                 continue
             inputs.statuses[entry.path] = status
-            if status[1] >= settled or status[2] >= settled:
-                inputs.racy = True
+            if _is_fresh(status, settled):
+                inputs.fresh[entry.path] = _content_digest(entry.path)
+
+
+def _is_fresh(status: tuple[int, ...], settled: int) -> bool:
+    return status[1] >= settled or status[2] >= settled
+
+
+def _content_digest(path: str) -> bytes | None:
+    digest = hashlib.blake2b(digest_size=20)
+    try:
+        with open(path, "rb") as stream:  # noqa: PTH123 (a str path, as `_status`)
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.digest()
 
 
 def _status(path: str) -> tuple[int, ...] | None:
@@ -161,10 +188,13 @@ def read(folder: Path | None) -> Stamp | None:
 
 
 def still_true(stamp: Stamp | None, digest: bytes, now: datetime) -> bool:
-    """Whether `stamp` vouches for the site: same inputs, and no status changed since."""
+    """Whether `stamp` vouches for the site: same inputs (the files that were fresh then, by
+    their bytes), and no award's status changed since."""
     if stamp is None or stamp.inputs != digest or now < stamp.now:
         return False
-    return stamp.horizon is None or now < stamp.horizon
+    if stamp.horizon is not None and now >= stamp.horizon:
+        return False
+    return all(known is not None and _content_digest(path) == known for path, known in stamp.fresh)
 
 
 def forget(folder: Path | None) -> None:

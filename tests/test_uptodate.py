@@ -234,15 +234,48 @@ def test_without_cache_nothing_is_remembered(workspace: tuple[Path, Path], tmp_p
     assert not _build(content, out, "--no-cache")["up_to_date"]
 
 
-def test_a_file_changed_just_before_the_build_is_not_vouched_for(
+def _coarse_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """File statuses whose times never change: a clock too coarse to see two writes apart."""
+    real = uptodate._status
+
+    def coarse(path: str) -> tuple[int, ...] | None:
+        found = real(path)
+        return None if found is None else (found[0], 0, 0, found[3], found[4])
+
+    monkeypatch.setattr(uptodate, "_status", coarse)
+
+
+def _same_size_change(file: Path) -> None:
+    text = file.read_text("utf-8")
+    assert "Lou" in text
+    file.write_text(text.replace("Lou", "Lea", 1), "utf-8")
+
+
+def test_a_file_changed_just_before_the_build_is_vouched_for_by_its_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file written less than two seconds before a build could be written again in the
-    same tick of the clock without its status changing: that build leaves no stamp."""
-    monkeypatch.setattr(uptodate, "RACY_MARGIN_NS", 2_000_000_000)
+    same tick of the clock without its status changing: its bytes are hashed before the
+    build reads them, and the next build is up to date only if they are the same."""
+    monkeypatch.setattr(uptodate, "RACY_MARGIN_NS", 10**30)  # every file is fresh
+    _coarse_clock(monkeypatch)
     content, out = tmp_path / "content", tmp_path / "site"
     shutil.copytree(EXAMPLE, content)
-    _append_comment(content / "registry.yaml")  # written now
     _build(content, out)
-    assert not (tmp_path / ".badgegen-cache" / uptodate.STAMP_NAME).exists()
+    assert _build(content, out)["up_to_date"], "fresh, but the same bytes"
+    _same_size_change(content / "earners" / "lou.yaml")  # the status does not show it
     assert not _build(content, out)["up_to_date"]
+    assert "Lea" in (out / "personnes" / "lou" / "index.html").read_text("utf-8")
+
+
+def test_without_the_fresh_file_rule_such_a_change_would_be_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same change, files taken as settled (no margin): the status alone cannot see it —
+    what the rule above is for."""
+    _coarse_clock(monkeypatch)
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(EXAMPLE, content)
+    _build(content, out)
+    _same_size_change(content / "earners" / "lou.yaml")
+    assert _build(content, out)["up_to_date"]
