@@ -177,18 +177,32 @@ def _read_files(
     content: RawContent, files: list[_File], memo: MutableMapping[str, Any] | None, jobs: int
 ) -> None:
     """Read `files` in order, adding their documents (or their problems) to `content`."""
-    if memo is not None:
-        _study_unknown(files, memo, jobs)
+    keys = _study_unknown(files, memo, jobs) if memo is not None else {}
     for file in files:
-        doc = _read(content, file.path, file.kind, file.stem, file.shown, memo, file.placement, file.folder)
+        doc = _read(
+            content,
+            file.path,
+            file.kind,
+            file.stem,
+            file.shown,
+            memo,
+            file.placement,
+            file.folder,
+            keys.get(file.path),
+        )
         if doc is not None:
             content.documents.append(doc)
         else:
             content.unreadable.add((file.kind, file.stem))
 
 
-def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int) -> None:
-    """Put in `memo` what the files it does not know say (`study`), on `jobs` processes."""
+def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int) -> dict[Path, str]:
+    """Put in `memo` what the files it does not know say (`study`), on `jobs` processes.
+
+    Returns each file's memo key (from its digest), so that reading it next does not look
+    at its status again.
+    """
+    keys: dict[Path, str] = {}
     unknown: list[tuple[str, str, str, bytes]] = []  # (memo key, kind, path, content digest)
     for file in files:
         if not SLUG_RE.match(file.stem):
@@ -197,13 +211,14 @@ def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int
             digest, _raw = file_digest(memo, file.path)  # (bytes dropped: the worker reads them)
         except OSError:
             continue  # `_read` meets it again and says what is wrong
-        key = memo_key_for(file.kind, file.placement, digest)
+        key = keys[file.path] = memo_key_for(file.kind, file.placement, digest)
         if not _is_study(memo.get(key)):
             unknown.append((key, file.kind, str(file.path), digest))
     studies = forked_map(_study_file, [(kind, path, digest) for _key, kind, path, digest in unknown], jobs)
     for (key, *_job), studied in zip(unknown, studies, strict=True):
         if studied is not None:
             memo[key] = studied
+    return keys
 
 
 def _study_file(job: tuple[str, str, bytes]) -> tuple[Any, bytes | None, tuple[ContentError, ...]] | None:
@@ -384,8 +399,10 @@ def _read(
     memo: MutableMapping[str, Any] | None,
     placement: str,
     folder: str,
+    key: str | None = None,
 ) -> RawDocument | None:
-    """Read one file, recording (not raising) any reading problem."""
+    """Read one file, recording (not raising) any reading problem; `key`: its memo key, when
+    already known (`_study_unknown`): used if the memo holds what the file says under it."""
     if kind != "registry" and not SLUG_RE.match(doc_id):
         content.errors.append(
             make_error(shown, (1, 1), "bad-file-name", "", name=path.name, suggestion=suggest_slug(doc_id))
@@ -394,11 +411,13 @@ def _read(
     if memo is None:
         data, marks, problems = study(kind, read_bytes(path))
     else:
-        digest, raw = file_digest(memo, path)
-        key = memo_key_for(kind, placement, digest)
-        entry = memo.get(key)
-        if not _is_study(entry):  # unknown (or not one of ours)
-            entry = memo[key] = study(kind, raw if raw is not None else read_bytes(path))
+        entry = memo.get(key) if key is not None else None
+        if not _is_study(entry):
+            digest, raw = file_digest(memo, path)
+            key = memo_key_for(kind, placement, digest)
+            entry = memo.get(key)
+            if not _is_study(entry):  # unknown (or not one of ours)
+                entry = memo[key] = study(kind, raw if raw is not None else read_bytes(path))
         data, marks, problems = entry
     located = tuple(replace(problem, path=shown) for problem in problems) if problems else ()
     if data is None or marks is None:
