@@ -35,7 +35,7 @@ import hashlib
 import os
 import shutil
 import struct
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from badgegen.errors import BuildError
@@ -479,7 +479,3 @@ def _exchange(first: Path, second: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
     return bool(result == 0)
-
-
-def manifest_sizes(manifest: Mapping[str, Entry]) -> dict[str, int]:
-    return {path: size_of(entry) for path, entry in manifest.items()}
