@@ -64,6 +64,8 @@ class RawDocument:
     #: The file's own problems, found while reading (its schema's, and any control
     #: character in its texts); None: not checked yet. A document with any is left out.
     schema_problems: tuple[ContentError, ...] | None = None
+    #: `data_digest(data)`, remembered with what the file says (`MemoEntry`); None: not known.
+    digest: bytes | None = None
 
     @property
     def data(self) -> Any:
@@ -89,6 +91,9 @@ class RawContent:
     #: ids of files that exist but could not be read, so references to them are not
     #: reported a second time as "unknown".
     unreadable: set[tuple[Kind, str]] = field(default_factory=set)
+    #: The `content_digest` of each file read, by absolute path (`file_digest`): the later
+    #: passes of the same run (the privacy scan, the media) do not look at a file again.
+    digests: dict[str, bytes] = field(default_factory=dict)
 
     def of_kind(self, kind: Kind) -> list[RawDocument]:
         return [doc for doc in self.documents if doc.kind == kind]
@@ -177,7 +182,7 @@ def _read_files(
     content: RawContent, files: list[_File], memo: MutableMapping[str, Any] | None, jobs: int
 ) -> None:
     """Read `files` in order, adding their documents (or their problems) to `content`."""
-    keys = _study_unknown(files, memo, jobs) if memo is not None else {}
+    keys = _study_unknown(content, files, memo, jobs) if memo is not None else {}
     for file in files:
         doc = _read(
             content,
@@ -196,7 +201,9 @@ def _read_files(
             content.unreadable.add((file.kind, file.stem))
 
 
-def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int) -> dict[Path, str]:
+def _study_unknown(
+    content: RawContent, files: list[_File], memo: MutableMapping[str, Any], jobs: int
+) -> dict[Path, str]:
     """Put in `memo` what the files it does not know say (`study`), on `jobs` processes.
 
     Returns each file's memo key (from its digest), so that reading it next does not look
@@ -208,7 +215,7 @@ def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int
         if not SLUG_RE.match(file.stem):
             continue  # refused by its name, never read (`_read`)
         try:
-            digest, _raw = file_digest(memo, file.path)  # (bytes dropped: the worker reads them)
+            digest, _raw = file_digest(memo, file.path, content.digests)  # (bytes: the worker reads them)
         except OSError:
             continue  # `_read` meets it again and says what is wrong
         key = keys[file.path] = memo_key_for(file.kind, file.placement, digest)
@@ -221,20 +228,20 @@ def _study_unknown(files: list[_File], memo: MutableMapping[str, Any], jobs: int
     return keys
 
 
-def _study_file(job: tuple[str, str, bytes]) -> tuple[Any, bytes | None, tuple[ContentError, ...]] | None:
-    """`study` of a file read here (in a worker): None if its bytes are no longer those hashed
-    (changed meanwhile: `_read` reads it again and the memo is not misled)."""
+def _study_file(job: tuple[str, str, bytes]) -> MemoEntry | None:
+    """`memo_entry` of a file read here (in a worker): None if its bytes are no longer those
+    hashed (changed meanwhile: `_read` reads it again and the memo is not misled)."""
     kind, path, digest = job
     try:
         raw = read_bytes(Path(path))
     except OSError:
         return None
-    return study(kind, raw) if content_digest(raw) == digest else None
+    return memo_entry(kind, raw) if content_digest(raw) == digest else None
 
 
-def _is_study(entry: Any) -> TypeGuard[tuple[Any, bytes | None, tuple[ContentError, ...]]]:
-    """Whether a memo entry is one of `study`'s results (else: unknown, or not one of ours)."""
-    return isinstance(entry, tuple) and len(entry) == 3
+def _is_study(entry: Any) -> TypeGuard[MemoEntry]:
+    """Whether a memo entry is one of `memo_entry`'s results (else: unknown, or not one of ours)."""
+    return isinstance(entry, tuple) and len(entry) == 4
 
 
 #: What the private folder may hold: restricted badge classes and awards (same layout as
@@ -316,7 +323,7 @@ def _report_misplaced(content: RawContent, folder: Path, entries: list[os.DirEnt
             content.errors.append(_misplaced(folder / entry.name, "yml" if is_yml else "dir"))
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path | str) -> bytes:
     """`path.read_bytes()` without a buffered file object: half the time for a small file
     (tens of thousands are read at each run)."""
     descriptor = os.open(path, os.O_RDONLY)
@@ -409,27 +416,34 @@ def _read(
         )
         return None
     if memo is None:
-        data, marks, problems = study(kind, read_bytes(path))
+        data, marks, problems, digest = memo_entry(kind, read_bytes(path))
     else:
         entry = memo.get(key) if key is not None else None
         if not _is_study(entry):
-            digest, raw = file_digest(memo, path)
+            digest, raw = file_digest(memo, path, content.digests)
             key = memo_key_for(kind, placement, digest)
             entry = memo.get(key)
             if not _is_study(entry):  # unknown (or not one of ours)
-                entry = memo[key] = study(kind, raw if raw is not None else read_bytes(path))
-        data, marks, problems = entry
+                entry = memo[key] = memo_entry(kind, raw if raw is not None else read_bytes(path))
+        data, marks, problems, digest = entry
     located = tuple(replace(problem, path=shown) for problem in problems) if problems else ()
     if data is None or marks is None:
         content.errors.extend(located)
         return None
     return RawDocument(
-        kind, doc_id, path, shown, YamlDocument(data, marks), folder=folder, schema_problems=located
+        kind,
+        doc_id,
+        path,
+        shown,
+        YamlDocument(data, marks),
+        folder=folder,
+        schema_problems=located,
+        digest=digest,
     )
 
 
 #: Bump when what `study` returns changes shape or meaning (old memo entries then miss).
-MEMO_FORMAT = 2
+MEMO_FORMAT = 3
 
 
 def memo_key(kind: str, placement: str, raw: bytes) -> str:
@@ -463,7 +477,9 @@ STAT_PREFIX = "stat:"
 RACY_MARGIN_NS = 2_000_000_000
 
 
-def file_digest(memo: MutableMapping[str, Any], path: Path) -> tuple[bytes, bytes | None]:
+def file_digest(
+    memo: MutableMapping[str, Any], path: Path, seen: dict[str, bytes] | None = None
+) -> tuple[bytes, bytes | None]:
     """The `content_digest` of `path`, and its bytes when they had to be read.
 
     Like git's index: a file whose status (size, modification and change times, inode,
@@ -472,11 +488,26 @@ def file_digest(memo: MutableMapping[str, Any], path: Path) -> tuple[bytes, byte
     time), so the remembered digest is the file's; a file written in the last two seconds
     before it was hashed is never remembered. The content digest stays the key of what the
     memo knows of the file: the status only saves reading and hashing it.
+
+    `seen`: the digests found so far in this run (`RawContent.digests`), by absolute path;
+    a file already in it is not looked at again (its bytes are then not returned).
     """
     # As `path.absolute()` and `path.stat()`, on str paths: no path objects for 50 000 files.
     name = os.fspath(path)
     if not name.startswith("/"):
         name = f"{os.getcwd()}/{name}"  # noqa: PTH109
+    if seen is None:
+        return _digest_by_status(memo, name)
+    known_now = seen.get(name)
+    if known_now is not None:
+        return known_now, None
+    digest, raw = _digest_by_status(memo, name)
+    seen[name] = digest
+    return digest, raw
+
+
+def _digest_by_status(memo: MutableMapping[str, Any], name: str) -> tuple[bytes, bytes | None]:
+    """`file_digest` of the file at the absolute path `name`, known by its status if it can be."""
     status = os.stat(name)  # noqa: PTH116
     stat_key = (
         f"{STAT_PREFIX}{name}\0{status.st_size}\0{status.st_mtime_ns}"
@@ -485,7 +516,7 @@ def file_digest(memo: MutableMapping[str, Any], path: Path) -> tuple[bytes, byte
     known = memo.get(stat_key)
     if isinstance(known, bytes) and len(known) == 20:
         return known, None
-    raw = read_bytes(path)
+    raw = read_bytes(name)
     digest = content_digest(raw)
     settled = time.time_ns() - RACY_MARGIN_NS
     if status.st_mtime_ns < settled and status.st_ctime_ns < settled:
@@ -545,6 +576,23 @@ def study(kind: str, raw: bytes) -> tuple[Any, bytes | None, tuple[ContentError,
         params = control_character_params(found.char, field_name, in_key=found.in_key, written=found.written)
         problems.append(make_error("", found.position, "control-character", field_name, **params))
     return document.data, document.marks, tuple(problems)
+
+
+#: What the memo remembers of a file (`memo_entry`).
+MemoEntry = tuple[Any, bytes | None, tuple[ContentError, ...], bytes | None]
+
+
+def memo_entry(kind: str, raw: bytes) -> MemoEntry:
+    """`study` of a file, and the `data_digest` of its data (None if it does not read): what
+    the build's unit keys are made of, computed once per version of a file, not at every build."""
+    data, marks, problems = study(kind, raw)
+    return data, marks, problems, (data_digest(data) if data is not None else None)
+
+
+def data_digest(data: Any) -> bytes:
+    """A digest of a parsed YAML document (plain dicts, lists and scalars: `repr` is exact),
+    so that an edit of a comment or of the layout changes nothing that depends on it."""
+    return hashlib.blake2b(repr(data).encode("utf-8"), digest_size=16).digest()
 
 
 def suggest_slug(text: str) -> str:

@@ -30,9 +30,10 @@ import jinja2
 
 from badgegen import bake, images, jsonld, ledger, privacy, qr, search, uptodate, urls
 from badgegen import restricted as restricted_mod
-from badgegen.cache import BuildCache, RecordingDict, UsedMemo, code_fingerprint, default_folder
+from badgegen.cache import BuildCache, RecordingDict, code_fingerprint, default_folder
 from badgegen.errors import BadgegenError, ContentError, ContentErrors, StrictModeError
 from badgegen.load import MEDIA_FOLDER, RawContent, file_digest, load_content, load_private, read_bytes
+from badgegen.memostore import load_memo, save_memo
 from badgegen.model import Award, BadgeClass, Earner, Issuer, Registry, Restricted
 from badgegen.ob3 import keys as ob3_keys
 from badgegen.ob3 import publish as ob3_publish
@@ -186,7 +187,7 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
     restricted_mod.check_folders(config.content, config.out, config.private_folder, delivery)
     build_cache = open_cache(config)
     images.PREPARED.update(build_cache.load("images") or {})
-    memo = UsedMemo(build_cache.load("parsed") or {})
+    memo = load_memo(build_cache)
     raw = load_content(config.content, memo=memo, jobs=config.workers)
     private = load_private(config.private_folder)  # never remembered: restricted content stays in private/
     resolution = resolve(raw, config.now, config.base_url, private=private)
@@ -199,12 +200,12 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
     resolution.errors.extend(privacy.content_errors(raw, memo=memo, jobs=config.workers))
     resolution.errors.extend(privacy.content_errors(private))
     media = {
-        name: file_digest(memo, config.content / MEDIA_FOLDER / name)[0]
+        name: file_digest(memo, config.content / MEDIA_FOLDER / name, raw.digests)[0]
         for name in (registry.media if registry is not None and not resolution.errors else ())
     }
     if remember:  # also after a refused check: what each file says does not depend on the others
         build_cache.save("images", images.used_images())
-        build_cache.save("parsed", memo.used())
+        save_memo(build_cache, memo)
     if resolution.errors or registry is None:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:

@@ -992,7 +992,7 @@ def content_errors(
             unknown.append((len(verdicts), None, (shown, relative, str(path), None, public, needles)))
             verdicts.append(None)
             continue
-        digest, data = file_digest(memo, path)
+        digest, data = file_digest(memo, path, raw.digests)
         key = verdict_key_for(seed, shown, relative, digest)
         found = memo.get(key)
         if _is_verdict(found):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from badgegen.load import RawContent
+from badgegen.load import RawContent, data_digest
 from badgegen.model import Award, BadgeClass, Earner, Endorsement, Issuer, Registry
 from badgegen.privacy import OutputProblem, scan_file
 from badgegen.trees import Entry, Folders, TreeWriter, check_relpath, sync_file
@@ -55,18 +55,15 @@ def _digest(*parts: bytes) -> bytes:
     return digest.digest()
 
 
-def data_digest(data: Any) -> bytes:
-    """A digest of a parsed YAML document (plain dicts, lists and scalars: `repr` is exact)."""
-    return _digest(repr(data).encode("utf-8"))
-
-
 class UnitKeys:
     """The key of each award's unit, from the content it is made of (see the module doc)."""
 
     def __init__(self, raw: RawContent, registry: Registry, global_digest: bytes) -> None:
         self.registry = registry
         self.documents: dict[tuple[str, str], bytes] = {
-            (doc.kind, doc.id): data_digest(doc.data) for doc in raw.documents if not doc.private
+            (doc.kind, doc.id): doc.digest if doc.digest is not None else data_digest(doc.data)
+            for doc in raw.documents
+            if not doc.private
         }
         self.global_digest = global_digest
         self._issuers: dict[str, bytes] = {}

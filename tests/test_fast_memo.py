@@ -17,7 +17,15 @@ from test_validation_messages import CASES, Case, make_content
 
 from badgegen import load
 from badgegen.errors import ContentError
-from badgegen.load import STAT_PREFIX, RawContent, RawDocument, load_content, load_private, memo_key
+from badgegen.load import (
+    STAT_PREFIX,
+    RawContent,
+    RawDocument,
+    data_digest,
+    load_content,
+    load_private,
+    memo_key,
+)
 from badgegen.resolve import resolve
 
 NOW = datetime(2026, 11, 18, 17, 6, 40, tzinfo=UTC)
@@ -147,9 +155,10 @@ def test_entries_are_compact(tmp_path: Path) -> None:
     entries = [entry for key, entry in memo.items() if not key.startswith(STAT_PREFIX)]  # not file status
     awards = [entry for entry in entries if entry[0] is not None and "recipient" in entry[0]]
     assert awards
-    for data, marks, problems in awards:
-        assert isinstance(marks, bytes) and problems == ()
-        assert len(pickle.dumps((data, marks, problems), protocol=pickle.HIGHEST_PROTOCOL)) < 4000
+    for data, marks, problems, digest in awards:
+        assert isinstance(marks, bytes) and problems == () and isinstance(digest, bytes)
+        entry = (data, marks, problems, digest)
+        assert len(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)) < 4000
 
 
 def test_display_paths_say_what_display_path_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,3 +188,14 @@ def test_display_paths_say_what_display_path_says(tmp_path: Path, monkeypatch: p
     for path in paths:
         assert shown(path) == load.display_path(path), path
         assert shown(path, path.is_symlink(), path.parent) == load.display_path(path), path
+
+
+def test_documents_carry_the_digest_of_their_data_with_or_without_a_memo() -> None:
+    """Unit keys use `RawDocument.digest`: remembered, it is what hashing the data says."""
+    memo: dict[str, Any] = {}
+    plain, first, again = (load_content(EXAMPLE, memo=m) for m in (None, memo, memo))
+    for content in (plain, first, again):
+        assert content.documents
+        for doc in content.documents:
+            assert doc.digest == data_digest(doc.data)
+    assert [d.digest for d in plain.documents] == [d.digest for d in again.documents]

@@ -1,0 +1,66 @@
+"""The memo of what each content file says, kept between builds as a base and a small delta.
+
+The memo (`load.memo_key` → what a file says, its privacy verdict, and its digest by
+status) holds an entry for every file: tens of megabytes at 50 000 awards. Saving it
+whole after a build where one award changed cost more than reading that award. Like a
+log-structured store, a build adds what it learnt to a small *delta* part, and rewrites
+the *base* only when the delta has grown, or when the base holds too many entries that
+no file uses any more (old versions of changed files): at most `SLACK` of either.
+
+Entries are keyed by digests of what they were computed from, so an entry is never
+wrong, only unused: loading a delta left beside an older base (a build killed between
+the two writes) is harmless.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from badgegen.cache import BuildCache, UsedMemo
+
+BASE, DELTA = "parsed", "parsed-new"
+#: The delta is merged into the base, and unused entries dropped, beyond this share of the
+#: entries in use.
+SLACK = 0.1
+_MISSING = object()
+
+
+class LayeredMemo(UsedMemo):
+    """A `UsedMemo` read from a base and a delta, which knows what this run added."""
+
+    def __init__(self, base: dict[str, Any], delta: dict[str, Any]) -> None:
+        self.base_size = len(base)
+        self.delta_keys = set(delta)
+        base.update(delta)
+        super().__init__(base)
+        self.added: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """`Mapping.get` without raising and catching a `KeyError` for every unknown key."""
+        value = self._entries.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        self._used.add(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key not in self._entries:
+            self.added.add(key)
+        super().__setitem__(key, value)
+
+
+def load_memo(cache: BuildCache) -> LayeredMemo:
+    """The memo the last builds left (empty when there is none, or it is another code's)."""
+    return LayeredMemo(cache.load(BASE) or {}, cache.load(DELTA) or {})
+
+
+def save_memo(cache: BuildCache, memo: LayeredMemo) -> None:
+    """Keep what this run used: in the delta when it stays small, else as a new base."""
+    used = memo.used()
+    delta_keys = (memo.delta_keys | memo.added) & used.keys()
+    unused = memo.base_size + len(memo.delta_keys) - (len(used) - len(memo.added))
+    if len(delta_keys) > SLACK * len(used) or unused > SLACK * len(used):
+        cache.save(BASE, used)
+        cache.save(DELTA, {})
+    elif memo.added or delta_keys != memo.delta_keys:
+        cache.save(DELTA, {key: used[key] for key in delta_keys})

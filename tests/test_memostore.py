@@ -1,0 +1,99 @@
+"""The memo kept as a base and a small delta (`badgegen.memostore`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from badgegen.cache import BuildCache
+from badgegen.memostore import BASE, DELTA, SLACK, load_memo, save_memo
+
+ENTRIES = 100
+
+
+def _cache(tmp_path: Path) -> BuildCache:
+    return BuildCache(tmp_path / "cache", b"code")
+
+
+def _part(cache: BuildCache, name: str) -> Path:
+    assert cache.folder is not None
+    return cache.folder / f"{name}.pickle"
+
+
+def _first_run(cache: BuildCache) -> None:
+    memo = load_memo(cache)
+    for number in range(ENTRIES):
+        memo[f"file-{number}"] = number
+    save_memo(cache, memo)
+
+
+def _run(cache: BuildCache, changed: range) -> None:
+    """A build: every file looked up; the files in `changed` have new versions (new keys)."""
+    memo = load_memo(cache)
+    for number in range(ENTRIES):
+        key = f"file-{number}" if number not in changed else f"file-{number}-v2"
+        if memo.get(key) is None:
+            memo[key] = -number
+    save_memo(cache, memo)
+
+
+def test_a_first_run_writes_the_base_and_an_empty_delta(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    _first_run(cache)
+    assert cache.load(BASE) == {f"file-{n}": n for n in range(ENTRIES)}
+    assert cache.load(DELTA) == {}
+
+
+def test_nothing_new_writes_nothing(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    _first_run(cache)
+    before = {name: _part(cache, name).stat().st_mtime_ns for name in (BASE, DELTA)}
+    _part(cache, BASE).chmod(0o400)  # a rewrite would replace it: its mode would change
+    _run(cache, range(0))
+    assert {name: _part(cache, name).stat().st_mtime_ns for name in (BASE, DELTA)} == before
+    assert _part(cache, BASE).stat().st_mode & 0o777 == 0o400
+
+
+def test_one_change_goes_to_the_delta_only(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    _first_run(cache)
+    base_bytes = _part(cache, BASE).read_bytes()
+    _run(cache, range(3, 4))
+    assert _part(cache, BASE).read_bytes() == base_bytes
+    assert cache.load(DELTA) == {"file-3-v2": -3}
+    memo = load_memo(cache)  # the next run sees both
+    assert memo.get("file-3-v2") == -3 and memo.get("file-4") == 4
+    _run(cache, range(3, 5))  # a second change: the delta keeps the first one (still used)
+    assert cache.load(DELTA) == {"file-3-v2": -3, "file-4-v2": -4}
+    assert _part(cache, BASE).read_bytes() == base_bytes
+
+
+def test_beyond_the_slack_the_base_is_rewritten_without_unused_entries(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    _first_run(cache)
+    many = int(ENTRIES * SLACK) + 1
+    _run(cache, range(many))
+    base = cache.load(BASE)
+    assert cache.load(DELTA) == {}
+    assert len(base) == ENTRIES
+    assert all(f"file-{n}-v2" in base and f"file-{n}" not in base for n in range(many))
+
+
+def test_unused_entries_accumulate_only_up_to_the_slack(tmp_path: Path) -> None:
+    cache = _cache(tmp_path)
+    _first_run(cache)
+    for number in range(int(ENTRIES * SLACK) + 2):  # one file changed per run, each a new one
+        _run(cache, range(number + 1))
+        stored = {**(cache.load(BASE) or {}), **(cache.load(DELTA) or {})}
+        assert len(stored) - ENTRIES <= SLACK * ENTRIES + 1
+    assert cache.load(DELTA) == {} or len(cache.load(DELTA)) <= SLACK * ENTRIES
+
+
+def test_a_delta_left_beside_an_older_base_is_harmless(tmp_path: Path) -> None:
+    """A build killed between writing the base and emptying the delta."""
+    cache = _cache(tmp_path)
+    _first_run(cache)
+    cache.save(DELTA, {"file-7": 7, "gone": 0})
+    memo = load_memo(cache)
+    assert memo.get("file-7") == 7
+    _run(cache, range(0))
+    assert "gone" not in {**(cache.load(BASE) or {}), **(cache.load(DELTA) or {})}
