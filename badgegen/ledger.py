@@ -122,8 +122,20 @@ def read(content: Path) -> Ledger:
     return Ledger(file, lines)
 
 
-def permanent_paths(registry: Registry) -> set[str]:
+#: The last registry asked about, and its paths: a build asks twice (`check`, then `record`).
+_LAST_PATHS: list[tuple[Registry, frozenset[str]]] = []
+
+
+def permanent_paths(registry: Registry) -> frozenset[str]:
     """Every path of the site that must answer forever once published (see the module doc)."""
+    if _LAST_PATHS and _LAST_PATHS[0][0] is registry:
+        return _LAST_PATHS[0][1]
+    paths = frozenset(_permanent_paths(registry))
+    _LAST_PATHS[:] = [(registry, paths)]
+    return paths
+
+
+def _permanent_paths(registry: Registry) -> set[str]:
     languages = registry.site.languages
     paths: set[str] = set()
     for issuer in registry.issuers.values():
