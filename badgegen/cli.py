@@ -20,7 +20,6 @@ from badgegen import ledger, restricted, search
 from badgegen.annotations import report_failure, report_success
 from badgegen.errors import BadgegenError, ContentError
 from badgegen.pipeline import BuildConfig, BuildReport, build, check
-from badgegen.serve import serve_forever
 
 
 def _parser(*, extra_commands: bool = True) -> argparse.ArgumentParser:
@@ -207,6 +206,8 @@ def _run_serve(args: argparse.Namespace) -> int:
     _print_warnings(report.warnings, args.lang)
     print(_built_line(report, config.out, args.lang), flush=True)
     print(_ob3_line(report, args.lang), flush=True)
+    from badgegen.serve import serve_forever  # (http.server: only when serving)
+
     serve_forever(config.out, args.port, args.lang)
     return 0
 

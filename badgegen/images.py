@@ -25,11 +25,6 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Literal
 
-import oxipng
-import resvg_py
-from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
-
 from badgegen.model import Image
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -82,6 +77,8 @@ def rasterise_svg(svg: bytes, width: int, height: int) -> bytes:
     even when its badge was drawn as SVG; resvg (a maintained Rust renderer with
     wheels, no system library) draws it once per badge class.
     """
+    import resvg_py  # (the libraries that prepare images load when one is not in the cache)
+
     scale = min(1.0, 512 / max(width, height, 1))
     try:
         return bytes(
@@ -97,6 +94,9 @@ def clean_png(raw: bytes) -> tuple[bytes, int, int]:
     """Decode a PNG and re-encode its pixels only, deterministically."""
     if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ImageProblem("ce n'est pas un fichier PNG", "not a PNG file")
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
     try:
         with PILImage.open(io.BytesIO(raw)) as image:
             if image.width * image.height > _MAX_PIXELS:
@@ -120,6 +120,8 @@ def optimise_png(data: bytes) -> bytes:
     """
     key = hashlib.blake2b(data, digest_size=16).digest()
     if key not in _OPTIMISED:
+        import oxipng
+
         _OPTIMISED[key] = bytes(oxipng.optimize_from_memory(data, level=2, strip=oxipng.StripChunks.all()))
     return _OPTIMISED[key]
 

@@ -18,19 +18,23 @@ import functools
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import markdown
 
 _TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "h3", "h4"}
 _ATTRIBUTES = {"a": {"href", "title"}}
 
 
 @cache
-def _converter() -> markdown_lib.Markdown:
-    return markdown_lib.Markdown(extensions=["sane_lists"], output_format="html")
+def _converter() -> markdown.Markdown:
+    import markdown  # (imported when a text is first converted: a build that keeps every page needs none)
+
+    return markdown.Markdown(extensions=["sane_lists"], output_format="html")
 
 
 #: What makes a text more than plain paragraphs: Markdown or HTML syntax anywhere, a line

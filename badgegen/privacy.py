@@ -64,8 +64,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, TypeGuard
 
 import yaml
-from PIL import Image as PILImage
-from PIL import ImageOps
 
 from badgegen.errors import BadgegenError, ContentError, dotted_path, make_error
 from badgegen.load import (
@@ -598,6 +596,8 @@ def _jpeg_segment_metadata(marker: int, payload: bytes) -> list[str]:
 
 def _exif_categories(exif_data: bytes) -> list[str]:
     """What an EXIF block reveals; at least « EXIF » when it cannot be read."""
+    from PIL import Image as PILImage  # (Pillow loads when a photo is first looked at)
+
     found = ["exif"]
     try:
         exif = PILImage.Exif()
@@ -726,6 +726,8 @@ def _keep_app(marker: int, payload: bytes) -> bool:
 
 
 def _jpeg_orientation(data: bytes) -> int | None:
+    from PIL import Image as PILImage
+
     for marker, payload in _jpeg_segments(data):
         if marker == 0xE1 and payload.startswith(b"Exif\x00"):
             exif = PILImage.Exif()
@@ -739,6 +741,9 @@ def _jpeg_orientation(data: bytes) -> int | None:
 
 
 def _upright_jpeg(data: bytes) -> bytes:
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
     with PILImage.open(io.BytesIO(data)) as image:
         icc = image.info.get("icc_profile")
         upright = ImageOps.exif_transpose(image)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-import zxingcpp
 from markupsafe import Markup, escape
 
 #: The quiet zone around the symbol, in modules (4 is what the QR standard asks for).
@@ -49,6 +48,8 @@ def used_paths() -> dict[str, tuple[int, int, str]]:
 
 def _symbol(data: str) -> tuple[int, int, str]:
     """The size and the SVG path of the dark modules of the QR code of `data` (level M)."""
+    import zxingcpp  # (only when a symbol is not in the cache)
+
     code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = memoryview(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]  # 0: dark
     rows, columns = image.shape or (0, 0)

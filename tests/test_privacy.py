@@ -355,6 +355,7 @@ def test_build_command_exits_2_on_output_findings(
     assert sorted(p.name for p in (tmp_path / ".badgegen-cache").iterdir()) == [
         "README.txt",
         "images.pickle",
+        "parsed-new.pickle",
         "parsed.pickle",
         "search-pages",
     ]

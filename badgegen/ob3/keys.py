@@ -25,14 +25,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from badgegen.errors import BadgegenError
 from badgegen.model import Site
 from badgegen.ob3 import multibase
+
+if TYPE_CHECKING:  # (cryptography is imported when a key is used: most builds have none)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ENV_KEY = "BADGEGEN_SIGNING_KEY"
 ENV_KEY_FILE = "BADGEGEN_SIGNING_KEY_FILE"
@@ -65,21 +65,29 @@ class SigningKeyError(BadgegenError):
 
 def generate() -> tuple[str, str]:
     """A new key pair: (secret Multikey `z3u2…`, public Multikey `z6Mk…`)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     return secret_of(private), public_key_of(private)
 
 
 def secret_of(private: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
     seed = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     return multibase.encode_secret_key(seed)
 
 
 def public_key_of(private: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     return multibase.encode_public_key(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
 def private_key_from(secret: str) -> Ed25519PrivateKey:
     """The key of a `z3u2…` Multikey secret; ValueError when it is not one."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(multibase.decode_secret_key(secret.strip()))
 
 

@@ -23,12 +23,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from badgegen.ob3 import multibase
+
+if TYPE_CHECKING:  # (keys are cryptography's objects; it loads when a key is read)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from badgegen.ob3.canon import Document, Engine, canonicalize
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -101,6 +101,8 @@ def verify(
     extra: Mapping[str, Document] | None = None,
 ) -> bool:
     """Whether `document`'s proof is a valid eddsa-rdfc-2022 signature by `public_key`."""
+    from cryptography.exceptions import InvalidSignature
+
     proof = document.get("proof")
     if not isinstance(proof, dict) or proof.get("cryptosuite") != CRYPTOSUITE:
         return False
