@@ -172,18 +172,20 @@ def _list_folder(
     """Add the files of one kind to `files` (and the misplaced ones to `content`'s errors)."""
     for where, names in _yaml_files(content, root / folder, kind):
         placement = place + where.relative_to(root).as_posix()
+        shown_folder, as_given = shown.folder(where), where.as_posix()  # once per folder
         for name, is_link in names:
             path = where / name
             stem = name[: -len(_suffix(name))] if _suffix(name) else name  # (Path.stem)
-            files.append(_File(path, kind, stem, shown(path, is_link, where), placement, where.name))
+            text = shown(path, True) if is_link else DisplayPaths.in_folder(shown_folder, as_given, name)
+            files.append(_File(path, kind, stem, text, placement, where.name))
 
 
 def _read_files(
     content: RawContent, files: list[_File], memo: MutableMapping[str, Any] | None, jobs: int
 ) -> None:
     """Read `files` in order, adding their documents (or their problems) to `content`."""
-    keys = _study_unknown(content, files, memo, jobs) if memo is not None else {}
-    for file in files:
+    keys = _study_unknown(content, files, memo, jobs) if memo is not None else [None] * len(files)
+    for file, key in zip(files, keys, strict=True):
         doc = _read(
             content,
             file.path,
@@ -193,7 +195,7 @@ def _read_files(
             memo,
             file.placement,
             file.folder,
-            keys.get(file.path),
+            key,
         )
         if doc is not None:
             content.documents.append(doc)
@@ -203,22 +205,23 @@ def _read_files(
 
 def _study_unknown(
     content: RawContent, files: list[_File], memo: MutableMapping[str, Any], jobs: int
-) -> dict[Path, str]:
+) -> list[str | None]:
     """Put in `memo` what the files it does not know say (`study`), on `jobs` processes.
 
-    Returns each file's memo key (from its digest), so that reading it next does not look
-    at its status again.
+    Returns each file's memo key (from its digest; None when it is not read: bad name, or
+    unreadable), so that reading it next does not look at its status again.
     """
-    keys: dict[Path, str] = {}
+    keys: list[str | None] = []
     unknown: list[tuple[str, str, str, bytes]] = []  # (memo key, kind, path, content digest)
     for file in files:
+        keys.append(None)
         if not SLUG_RE.match(file.stem):
             continue  # refused by its name, never read (`_read`)
         try:
             digest, _raw = file_digest(memo, file.path, content.digests)  # (bytes: the worker reads them)
         except OSError:
             continue  # `_read` meets it again and says what is wrong
-        key = keys[file.path] = memo_key_for(file.kind, file.placement, digest)
+        key = keys[-1] = memo_key_for(file.kind, file.placement, digest)
         if not _is_study(memo.get(key)):
             unknown.append((key, file.kind, str(file.path), digest))
     studies = forked_map(_study_file, [(kind, path, digest) for _key, kind, path, digest in unknown], jobs)
@@ -356,15 +359,32 @@ class DisplayPaths:
             return display_path(path)
         if folder is None:
             folder = path.parent
+        return self.in_folder(self.folder(folder), folder.as_posix(), path.name)
+
+    def folder(self, folder: Path) -> str | None:
+        """How `folder` is shown (None: as given, being outside the working folder), for
+        `in_folder`: the files of one folder ask once."""
         if folder not in self.folders:
             try:
                 self.folders[folder] = folder.resolve().relative_to(self.cwd).as_posix()
             except ValueError:
                 self.folders[folder] = None
-        shown = self.folders[folder]
-        if shown is None:
-            return path.as_posix()
-        return path.name if shown == "." else f"{shown}/{path.name}"
+        return self.folders[folder]
+
+    @staticmethod
+    def in_folder(shown_folder: str | None, folder_as_given: str, name: str) -> str:
+        """How the file `name` (not a link) of a folder shown as `shown_folder` (`folder`)
+        and given as `folder_as_given` (its `as_posix()`) is shown."""
+        if shown_folder is None:
+            return joined(folder_as_given, name)
+        return name if shown_folder == "." else f"{shown_folder}/{name}"
+
+
+def joined(folder_as_given: str, name: str) -> str:
+    """`(folder / name).as_posix()` from the folder's `as_posix()`, without making a path."""
+    if folder_as_given == ".":
+        return name
+    return f"{folder_as_given}{name}" if folder_as_given.endswith("/") else f"{folder_as_given}/{name}"
 
 
 def _misplaced(entry: Path, why: str) -> ContentError:
@@ -478,7 +498,7 @@ RACY_MARGIN_NS = 2_000_000_000
 
 
 def file_digest(
-    memo: MutableMapping[str, Any], path: Path, seen: dict[str, bytes] | None = None
+    memo: MutableMapping[str, Any], path: Path | str, seen: dict[str, bytes] | None = None
 ) -> tuple[bytes, bytes | None]:
     """The `content_digest` of `path`, and its bytes when they had to be read.
 

@@ -73,6 +73,7 @@ from badgegen.load import (
     content_digest,
     display_path,
     file_digest,
+    joined,
     memo_seed,
     read_bytes,
 )
@@ -989,12 +990,19 @@ def content_errors(
     shown_as = DisplayPaths()
     verdicts: list[tuple[ContentError, ...] | None] = []
     unknown: list[tuple[int, str | None, _VerdictJob]] = []  # (place in verdicts, memo key, job)
+    folders: dict[Path, tuple[str | None, str]] = {}  # how each folder is shown, and given
     for parts, folder, is_link in content_files(root):
-        path = folder / parts[-1]
-        shown = shown_as(path, is_link, folder)
+        if folder not in folders:
+            folders[folder] = (shown_as.folder(folder), folder.as_posix())
+        shown_folder, as_given = folders[folder]
+        name = parts[-1]
+        path = joined(as_given, name)
+        shown = (
+            shown_as(Path(path), True) if is_link else DisplayPaths.in_folder(shown_folder, as_given, name)
+        )
         relative = "/".join(parts)
         if memo is None or seed is None:
-            unknown.append((len(verdicts), None, (shown, relative, str(path), None, public, needles)))
+            unknown.append((len(verdicts), None, (shown, relative, path, None, public, needles)))
             verdicts.append(None)
             continue
         digest, data = file_digest(memo, path, raw.digests)
@@ -1004,7 +1012,7 @@ def content_errors(
             verdicts.append(found)
             continue
         kept = data if data is not None and len(data) <= _KEPT_BYTES else None  # else read again
-        unknown.append((len(verdicts), key, (shown, relative, str(path), kept, public, needles)))
+        unknown.append((len(verdicts), key, (shown, relative, path, kept, public, needles)))
         verdicts.append(None)
     scanned = forked_map(_verdict_of, [job for _place, _key, job in unknown], jobs)
     for (place, memo_key, _job), verdict in zip(unknown, scanned, strict=True):

@@ -188,6 +188,9 @@ def test_display_paths_say_what_display_path_says(tmp_path: Path, monkeypatch: p
     for path in paths:
         assert shown(path) == load.display_path(path), path
         assert shown(path, path.is_symlink(), path.parent) == load.display_path(path), path
+        if not path.is_symlink() and path.name not in ("", ".."):  # the per-folder form (listing)
+            in_folder = shown.in_folder(shown.folder(path.parent), path.parent.as_posix(), path.name)
+            assert in_folder == load.display_path(path), path
 
 
 def test_documents_carry_the_digest_of_their_data_with_or_without_a_memo() -> None:
