@@ -32,7 +32,15 @@ from badgegen import bake, images, jsonld, ledger, privacy, qr, search, uptodate
 from badgegen import restricted as restricted_mod
 from badgegen.cache import BuildCache, RecordingDict, code_fingerprint, default_folder
 from badgegen.errors import BadgegenError, ContentError, ContentErrors, StrictModeError
-from badgegen.load import MEDIA_FOLDER, RawContent, file_digest, load_content, load_private, read_bytes
+from badgegen.load import (
+    MEDIA_FOLDER,
+    RawContent,
+    file_digest,
+    load_content,
+    load_private,
+    paused_gc,
+    read_bytes,
+)
 from badgegen.memostore import load_memo, save_memo
 from badgegen.model import Award, BadgeClass, Earner, Issuer, Registry, Restricted
 from badgegen.ob3 import keys as ob3_keys
@@ -182,7 +190,17 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
 
     The build cache is read (what was already parsed and prepared is not again), and
     written only when `remember` is set (`build`): `validate` writes nothing.
+
+    The cyclic garbage collector is paused throughout: the memo alone is hundreds of
+    thousands of objects, and each full collection that resolving triggered walked them
+    all (resolving 10 000 awards took 0.15 s without collections, up to 0.9 s with them).
+    Nothing made here forms reference cycles.
     """
+    with paused_gc():
+        return _check(config, remember=remember)
+
+
+def _check(config: BuildConfig, *, remember: bool) -> BuildReport:
     delivery = config.delivery_folder if config.deliver else None
     restricted_mod.check_folders(config.content, config.out, config.private_folder, delivery)
     build_cache = open_cache(config)
