@@ -35,7 +35,7 @@ import hashlib
 import os
 import shutil
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from badgegen.errors import BuildError
@@ -295,8 +295,12 @@ class TreeWriter:
                     return True
         return False
 
-    def keep_all(self, files: Iterable[tuple[str, Entry]]) -> bool:
+    def keep_all(self, files: Sequence[tuple[str, Entry]]) -> bool:
         """Keep every file of a unit, or none (then the unit is produced again)."""
+        manifest, old = self.manifest, self.old
+        if self.known and all(old.get(path) == entry and path not in manifest for path, entry in files):
+            manifest.update(files)  # the usual case, in one pass: the next tree has them all
+            return True
         kept: list[str] = []
         for relpath, entry in files:
             if not self.keep(relpath, entry):
