@@ -110,16 +110,32 @@ def ledger_file(content: Path) -> Path:
     return content / LEDGER_NAME
 
 
+#: The last ledger read, with the status of its file then: a build reads it twice (`check`,
+#: then `record`), tens of thousands of lines each time.
+_LAST_READ: list[tuple[tuple[str, int, int, int, int], Ledger]] = []
+
+
 def read(content: Path) -> Ledger:
-    """The ledger of `content`; a missing file is an empty ledger (nothing published yet)."""
+    """The ledger of `content`; a missing file is an empty ledger (nothing published yet).
+
+    Callers must not change what it returns (it may be the one returned last time)."""
     file = ledger_file(content)
+    try:
+        status = file.stat()
+    except OSError:
+        return Ledger(file, {})
+    seen = (str(file.absolute()), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    if _LAST_READ and _LAST_READ[0][0] == seen:
+        return _LAST_READ[0][1]
     lines: dict[str, int] = {}
     if file.is_file():
         for number, line in enumerate(file.read_text("utf-8").splitlines(), start=1):
             path = line.strip()
             if path and not path.startswith("#"):
                 lines.setdefault(path, number)
-    return Ledger(file, lines)
+    ledger = Ledger(file, lines)
+    _LAST_READ[:] = [(seen, ledger)]
+    return ledger
 
 
 #: The last registry asked about, and its paths: a build asks twice (`check`, then `record`).
