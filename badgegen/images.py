@@ -23,9 +23,11 @@ import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from typing import Literal
 
 from badgegen.model import Image
+from badgegen.parallel import forked_map
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -48,11 +50,42 @@ USED: set[bytes] = set()
 
 def prepare_image(name: str, raw: bytes) -> Image:
     """Check `raw` (the file `name`) and return a clean, publishable `Image` (remembered)."""
-    key = hashlib.blake2b(name.encode() + b"\0" + raw, digest_size=16).digest()
+    key = _key(name, raw)
     USED.add(key)
     if key not in PREPARED:
         PREPARED[key] = _prepare_image(name, raw)
     return PREPARED[key]
+
+
+def prepare_ahead(files: Sequence[tuple[str, bytes]], jobs: int) -> None:
+    """Prepare on `jobs` processes the images of `files` (name, bytes) not prepared yet.
+
+    A cold build prepares every badge and issuer image (decoded, cleaned, optimised by
+    oxipng, SVGs drawn by resvg): about 15 ms each, a second for the 60 badges of a
+    region, all on one core when the resolver asks for them one by one. This fills
+    `PREPARED` beforehand; an image that cannot be prepared is left for the resolver,
+    which reports why. The result is the same image, whichever process prepared it.
+    """
+    todo: dict[bytes, tuple[str, bytes]] = {}
+    for name, raw in files:
+        key = _key(name, raw)
+        if key not in PREPARED:
+            todo.setdefault(key, (name, raw))
+    prepared = forked_map(_prepared_or_none, list(todo.values()), jobs, threshold=2, chunk=1)
+    for key, image in zip(todo, prepared, strict=True):
+        if image is not None:
+            PREPARED[key] = image
+
+
+def _prepared_or_none(file: tuple[str, bytes]) -> Image | None:
+    try:
+        return _prepare_image(*file)
+    except Exception:
+        return None
+
+
+def _key(name: str, raw: bytes) -> bytes:
+    return hashlib.blake2b(name.encode() + b"\0" + raw, digest_size=16).digest()
 
 
 def used_images() -> dict[bytes, Image]:

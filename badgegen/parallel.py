@@ -22,16 +22,22 @@ THRESHOLD = 256
 
 
 def forked_map(
-    function: Callable[[Item], Result], items: Sequence[Item], jobs: int, threshold: int | None = None
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    jobs: int,
+    threshold: int | None = None,
+    chunk: int | None = None,
 ) -> list[Result]:
     """`[function(item) for item in items]`, on `jobs` forked processes when worth it.
 
     `function` must be a module-level function (workers find it by name) and its results
     picklable. Without `fork` (not Linux), or for few items, it runs here, in order.
+    `chunk`: items sent to a worker at once (default: enough to amortise the exchange;
+    1 for a few long items of uneven cost).
     """
     threshold = THRESHOLD if threshold is None else threshold
     if jobs <= 1 or len(items) < max(threshold, 1) or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
-    chunk = max(16, min(512, len(items) // (jobs * 8) or 1))
+    chunk = chunk or max(16, min(512, len(items) // (jobs * 8) or 1))
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         return pool.map(function, items, chunksize=chunk)

@@ -208,6 +208,7 @@ def _check(config: BuildConfig, *, remember: bool) -> BuildReport:
     memo = load_memo(build_cache)
     raw = load_content(config.content, memo=memo, jobs=config.workers)
     private = load_private(config.private_folder)  # never remembered: restricted content stays in private/
+    images.prepare_ahead(_images_named(raw, private), config.workers)
     resolution = resolve(raw, config.now, config.base_url, private=private)
     registry, signing = resolution.registry, None
     if registry is not None:  # a key that cannot sign stops here (ob3_keys.SigningKeyError)
@@ -233,6 +234,20 @@ def _check(config: BuildConfig, *, remember: bool) -> BuildReport:
     )
     report.restricted = resolution.restricted or Restricted()
     return report
+
+
+def _images_named(*contents: RawContent) -> list[tuple[str, bytes]]:
+    """The images the valid badge and issuer files name (name, bytes), as the resolver will
+    read them (`_Resolver.image`), for `images.prepare_ahead`; it reports any problem."""
+    found: list[tuple[str, bytes]] = []
+    for content in contents:
+        for doc in content.documents:
+            valid = doc.kind in ("badge", "issuer") and doc.schema_problems == ()
+            name = doc.data.get("image") if valid else None
+            if isinstance(name, str):
+                with contextlib.suppress(OSError):
+                    found.append((name, read_bytes(doc.path.parent / name)))
+    return found
 
 
 def build(config: BuildConfig) -> BuildReport:

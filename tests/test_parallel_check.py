@@ -85,3 +85,26 @@ def test_an_empty_content_folder(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     assert _what_it_says(tmp_path / "content", 2, memo={})[0] == []
     assert isinstance(RawContent(root=tmp_path), RawContent)
+
+
+def test_images_prepared_ahead_on_two_processes_are_those_prepared_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`images.prepare_ahead`: every badge image of the example, and a broken one left out
+    (the resolver prepares it again and says what is wrong)."""
+    from badgegen import images
+
+    monkeypatch.setattr(images, "PREPARED", {})
+    monkeypatch.setattr(images, "USED", set())
+    files = [(p.name, p.read_bytes()) for p in sorted((REPO / "content" / "badges").iterdir())]
+    files = [(name, data) for name, data in files if name.endswith((".png", ".svg"))]
+    assert any(n.endswith(".png") for n, _ in files) and any(n.endswith(".svg") for n, _ in files)
+    broken = ("broken.png", b"\x89PNG\r\n\x1a\nnot really")
+    images.prepare_ahead([*files, broken], jobs=2)
+    assert not images.USED  # preparing ahead is not using: the cache keeps what the resolver asked for
+    assert len(images.PREPARED) == len(set(files))
+    for name, data in files:
+        ahead = images.prepare_image(name, data)
+        assert ahead == images._prepare_image(name, data)
+    with pytest.raises(images.ImageProblem):
+        images.prepare_image(*broken)
