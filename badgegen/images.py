@@ -65,12 +65,16 @@ def prepare_ahead(files: Sequence[tuple[str, bytes]], jobs: int) -> None:
     region, all on one core when the resolver asks for them one by one. This fills
     `PREPARED` beforehand; an image that cannot be prepared is left for the resolver,
     which reports why. The result is the same image, whichever process prepared it.
+
+    Only while this process has not run oxipng or resvg itself: they keep thread pools,
+    which a forked child inherits without their threads (it would wait for them forever).
     """
     todo: dict[bytes, tuple[str, bytes]] = {}
     for name, raw in files:
         key = _key(name, raw)
         if key not in PREPARED:
             todo.setdefault(key, (name, raw))
+    jobs = 1 if _NATIVE_STARTED else jobs
     prepared = forked_map(_prepared_or_none, list(todo.values()), jobs, threshold=2, chunk=1)
     for key, image in zip(todo, prepared, strict=True):
         if image is not None:
@@ -93,7 +97,13 @@ def used_images() -> dict[bytes, Image]:
     return {key: PREPARED[key] for key in USED if key in PREPARED}
 
 
+#: Whether this process has prepared an image itself (see `prepare_ahead`).
+_NATIVE_STARTED = False
+
+
 def _prepare_image(name: str, raw: bytes) -> Image:
+    global _NATIVE_STARTED
+    _NATIVE_STARTED = True
     kind: Literal["png", "svg"] = "svg" if name.lower().endswith(".svg") else "png"
     if kind == "png":
         data, width, height = clean_png(raw)

@@ -212,34 +212,59 @@ def _study_unknown(
     unreadable), so that reading it next does not look at its status again.
     """
     keys: list[str | None] = []
-    unknown: list[tuple[str, str, str, bytes]] = []  # (memo key, kind, path, content digest)
+    # Files to read in a worker: (place in keys, its status, what `_study_file` needs).
+    unknown: list[tuple[int, os.stat_result | None, tuple[str, str, str, bytes | None]]] = []
     for file in files:
         keys.append(None)
         if not SLUG_RE.match(file.stem):
             continue  # refused by its name, never read (`_read`)
         try:
-            digest, _raw = file_digest(memo, file.path, content.digests)  # (bytes: the worker reads them)
+            name, status, digest = known_digest(memo, file.path, content.digests)
         except OSError:
             continue  # `_read` meets it again and says what is wrong
+        if digest is None:  # not known by its status: the worker hashes it too (not read twice)
+            unknown.append((len(keys) - 1, status, (file.kind, file.placement, name, None)))
+            continue
         key = keys[-1] = memo_key_for(file.kind, file.placement, digest)
         if not _is_study(memo.get(key)):
-            unknown.append((key, file.kind, str(file.path), digest))
-    studies = forked_map(_study_file, [(kind, path, digest) for _key, kind, path, digest in unknown], jobs)
-    for (key, *_job), studied in zip(unknown, studies, strict=True):
-        if studied is not None:
-            memo[key] = studied
+            unknown.append((len(keys) - 1, None, (file.kind, file.placement, name, digest)))
+    global _WORKER_MEMO
+    _WORKER_MEMO = memo
+    try:
+        studies = forked_map(_study_file, [job for _place, _status, job in unknown], jobs)
+    finally:
+        _WORKER_MEMO = None
+    for (place, status, (kind, placement, name, _digest)), studied in zip(unknown, studies, strict=True):
+        if studied is None:
+            continue  # unreadable, or changed meanwhile: `_read` reads it again
+        digest, entry = studied
+        if status is not None:
+            remember_digest(memo, name, status, digest, content.digests)
+        key = keys[place] = memo_key_for(kind, placement, digest)
+        if entry is not None and not _is_study(memo.get(key)):
+            memo[key] = entry
     return keys
 
 
-def _study_file(job: tuple[str, str, bytes]) -> MemoEntry | None:
-    """`memo_entry` of a file read here (in a worker): None if its bytes are no longer those
-    hashed (changed meanwhile: `_read` reads it again and the memo is not misled)."""
-    kind, path, digest = job
+#: The memo, for `_study_file` (set before the workers fork, so they inherit it).
+_WORKER_MEMO: MutableMapping[str, Any] | None = None
+
+
+def _study_file(job: tuple[str, str, str, bytes | None]) -> tuple[bytes, MemoEntry | None] | None:
+    """The digest of a file read here (in a worker), and its `memo_entry` unless the memo
+    knows it (a file only touched, or copied). None if it cannot be read, or if its bytes
+    are no longer those hashed (changed meanwhile: `_read` reads it again and the memo is
+    not misled)."""
+    kind, placement, path, expected = job
     try:
-        raw = read_bytes(Path(path))
+        raw = read_bytes(path)
     except OSError:
         return None
-    return memo_entry(kind, raw) if content_digest(raw) == digest else None
+    digest = content_digest(raw)
+    if expected is not None and digest != expected:
+        return None
+    known = _WORKER_MEMO is not None and _is_study(_WORKER_MEMO.get(memo_key_for(kind, placement, digest)))
+    return digest, None if known else memo_entry(kind, raw)
 
 
 def _is_study(entry: Any) -> TypeGuard[MemoEntry]:
@@ -512,36 +537,60 @@ def file_digest(
     `seen`: the digests found so far in this run (`RawContent.digests`), by absolute path;
     a file already in it is not looked at again (its bytes are then not returned).
     """
+    name, status, known = known_digest(memo, path, seen)
+    if known is not None:
+        return known, None
+    assert status is not None
+    raw = read_bytes(name)
+    digest = content_digest(raw)
+    remember_digest(memo, name, status, digest, seen)
+    return digest, raw
+
+
+def known_digest(
+    memo: MutableMapping[str, Any], path: Path | str, seen: dict[str, bytes] | None = None
+) -> tuple[str, os.stat_result | None, bytes | None]:
+    """The first half of `file_digest`, without reading: (the absolute path, the file's
+    status when it was looked at, the digest if `seen` or the memo knows it, else None)."""
     # As `path.absolute()` and `path.stat()`, on str paths: no path objects for 50 000 files.
     name = os.fspath(path)
     if not name.startswith("/"):
         name = f"{os.getcwd()}/{name}"  # noqa: PTH109
-    if seen is None:
-        return _digest_by_status(memo, name)
-    known_now = seen.get(name)
-    if known_now is not None:
-        return known_now, None
-    digest, raw = _digest_by_status(memo, name)
-    seen[name] = digest
-    return digest, raw
-
-
-def _digest_by_status(memo: MutableMapping[str, Any], name: str) -> tuple[bytes, bytes | None]:
-    """`file_digest` of the file at the absolute path `name`, known by its status if it can be."""
+    if seen is not None:
+        known_now = seen.get(name)
+        if known_now is not None:
+            return name, None, known_now
     status = os.stat(name)  # noqa: PTH116
-    stat_key = (
+    known = memo.get(_stat_key(name, status))
+    if isinstance(known, bytes) and len(known) == 20:
+        if seen is not None:
+            seen[name] = known
+        return name, status, known
+    return name, status, None
+
+
+def remember_digest(
+    memo: MutableMapping[str, Any],
+    name: str,
+    status: os.stat_result,
+    digest: bytes,
+    seen: dict[str, bytes] | None = None,
+) -> None:
+    """The second half of `file_digest`: `digest` of the file `name` read after its `status`
+    was taken, remembered by that status unless the file changed less than
+    `RACY_MARGIN_NS` before (and in `seen` for the rest of the run)."""
+    if seen is not None:
+        seen[name] = digest
+    settled = time.time_ns() - RACY_MARGIN_NS
+    if status.st_mtime_ns < settled and status.st_ctime_ns < settled:
+        memo[_stat_key(name, status)] = digest
+
+
+def _stat_key(name: str, status: os.stat_result) -> str:
+    return (
         f"{STAT_PREFIX}{name}\0{status.st_size}\0{status.st_mtime_ns}"
         f"\0{status.st_ctime_ns}\0{status.st_ino}\0{status.st_dev}"
     )
-    known = memo.get(stat_key)
-    if isinstance(known, bytes) and len(known) == 20:
-        return known, None
-    raw = read_bytes(name)
-    digest = content_digest(raw)
-    settled = time.time_ns() - RACY_MARGIN_NS
-    if status.st_mtime_ns < settled and status.st_ctime_ns < settled:
-        memo[stat_key] = digest
-    return digest, raw
 
 
 def memo_seed() -> hashlib.blake2b:
