@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import pickle
 import tempfile
@@ -29,7 +30,11 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when the shape of what is stored changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: A dict with more entries is stored in parts of this many, each pickled on its own: pickling
+#: remembers every object it wrote (to write a shared one once), and for a whole part of
+#: hundreds of thousands of objects that memory was a peak of the build.
+CHUNK_ENTRIES = 8192
 CACHE_FOLDER_NAME = ".badgegen-cache"
 PACKAGE_ROOT = Path(__file__).resolve().parent
 #: The libraries whose version changes the bytes of the site.
@@ -72,7 +77,13 @@ class BuildCache:
                 stamp = pickle.load(stream)
                 if stamp != (CACHE_FORMAT, b"" if any_code else self.stamp):
                     return None
-                return pickle.load(stream)
+                chunks = pickle.load(stream)
+                if not isinstance(chunks, int) or chunks == 0:
+                    return pickle.load(stream)
+                value: dict[Any, Any] = {}
+                for _ in range(chunks):
+                    value.update(pickle.load(stream))
+                return value
         except (
             OSError,
             EOFError,
@@ -98,11 +109,23 @@ class BuildCache:
                 with os.fdopen(handle, "wb") as stream:
                     stamp = (CACHE_FORMAT, b"" if any_code else self.stamp)
                     pickle.dump(stamp, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                    pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                    _dump(value, stream)
                 Path(temporary).replace(self.folder / f"{name}.pickle")
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+
+
+def _dump(value: Any, stream: Any) -> None:
+    """`value` after the number of its parts (0: pickled whole; see `CHUNK_ENTRIES`)."""
+    if type(value) is not dict or len(value) <= CHUNK_ENTRIES:
+        pickle.dump(0, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        return
+    pickle.dump(-(-len(value) // CHUNK_ENTRIES), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    items = iter(value.items())
+    while chunk := dict(itertools.islice(items, CHUNK_ENTRIES)):
+        pickle.dump(chunk, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class UsedMemo(MutableMapping[str, Any]):

@@ -57,8 +57,8 @@ from badgegen.render import (
 from badgegen.render import prepare as prepare_templates
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
-from badgegen.trees import Manifest, TreeWriter, next_tree, updated_output
-from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs
+from badgegen.trees import Manifest, TreeWriter, next_tree, pack_manifests, unpack_manifests, updated_output
+from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs, shared_records
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -354,8 +354,9 @@ def _leave_stamp(config: BuildConfig, inputs: uptodate.Inputs, report: BuildRepo
 def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: float) -> BuildReport:
     registry, raw, build_cache = report.registry, report.raw, report.cache
     assert registry is not None and raw is not None and build_cache is not None
-    manifests: dict[str, Manifest] = build_cache.load("trees", any_code=True) or {}
+    manifests: dict[str, Manifest] = unpack_manifests(build_cache.load("trees", any_code=True))
     previous_units: dict[str, UnitRecord] = build_cache.load("units") or {}
+    shared_records(previous_units, manifests)  # (memory: a file named by both is held once)
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     stages.lap("cache-load")
     indexes = None
@@ -425,6 +426,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             threshold=0 if config.jobs > 0 else PARALLEL_THRESHOLD,  # --jobs N: always in parallel
             collect=ob3.collect if ob3 is not None else None,
         )
+        del wanted, award_keys, keys, previous_units  # (memory: what is kept is in `units.records`)
         if ob3 is not None:
             ob3.merge(units.collected, proofs)
             report.signed = ob3.signer.count + ob3.worker_signed + ob3.worker_reused
@@ -450,11 +452,16 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         )
         stages.lap("search")
     stages.lap("flip")
+    writer.old = writer.live = {}  # (memory: what the trees held before; `manifests` says it now)
     report.files = writer.written
     report.files_written, report.files_copied = writer.changed, writer.copied
-    build_cache.save("trees", manifests, any_code=True)
+    build_cache.save("trees", pack_manifests(manifests), any_code=True)
+    del manifests
+    writer.manifest = {}  # (memory: each part of the cache is let go once saved)
     build_cache.save("units", units.records)
+    units.records = {}
     build_cache.save("search", search_records)
+    del search_records
     build_cache.save("qr", qr.used_paths())
     build_cache.save("scanned", scanner.remembered())
     if compiled is not None:  # from the next build on, compiled templates are kept there

@@ -32,22 +32,73 @@ import contextlib
 import ctypes
 import ctypes.util
 import hashlib
+import itertools
 import os
 import shutil
 import struct
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from badgegen.errors import BuildError
 
 #: A file as a manifest knows it: 16 bytes of BLAKE2b digest, then its size (4 bytes, big-endian).
 Entry = bytes
 Manifest = dict[str, Entry]
+ENTRY_SIZE = 20
+#: The manifests as the build cache stores them (`pack_manifests`): every path once, joined by NUL
+#: (never in a file name), then each tree's id, which of those paths it holds (one byte
+#: each) and their entries end to end.
+Packed = tuple[str, tuple[tuple[str, bytes, bytes], ...]]
 
 
 def entry_of(data: bytes) -> Entry:
     """The manifest entry of `data` (digest + size), compact enough for 250 000 files."""
     return hashlib.blake2b(data, digest_size=16).digest() + struct.pack(">I", len(data) & 0xFFFFFFFF)
+
+
+def pack_manifests(manifests: dict[str, Manifest]) -> Packed:
+    """`manifests` in a few large strings instead of a million small objects (`Packed`):
+    quick to store and to load, and a path both trees hold is one string once loaded."""
+    paths: dict[str, None] = {}
+    for manifest in manifests.values():
+        paths.update(dict.fromkeys(manifest))
+    trees = []
+    for tree, manifest in manifests.items():
+        if any(len(entry) != ENTRY_SIZE for entry in manifest.values()):
+            continue  # (not one of ours: that tree is compared by reading its files)
+        held = bytes(path in manifest for path in paths)
+        trees.append((tree, held, b"".join(manifest[path] for path in paths if path in manifest)))
+    return "\0".join(paths), tuple(trees)
+
+
+def unpack_manifests(stored: Any) -> dict[str, Manifest]:
+    """The manifests `pack_manifests` stored (none if `stored` is not what it makes). An entry both
+    trees hold is one object, as is each path."""
+    manifests: dict[str, Manifest] = {}
+    try:
+        joined, trees = stored
+        paths = joined.split("\0") if joined else []
+        for tree, held, entries in trees:
+            if len(held) != len(paths) or len(entries) != ENTRY_SIZE * sum(held):
+                return {}
+            ends = range(ENTRY_SIZE, len(entries) + 1, ENTRY_SIZE)
+            files = zip(
+                itertools.compress(paths, held),
+                (entries[end - ENTRY_SIZE : end] for end in ends),
+                strict=True,
+            )
+            if not manifests:
+                manifests[tree] = dict(files)
+                continue
+            first = next(iter(manifests.values()))
+            manifest = manifests[tree] = {}
+            for path, entry in files:
+                same = first.get(path)
+                manifest[path] = same if same is not None and same == entry else entry
+    except (TypeError, ValueError, AttributeError):
+        return {}
+    return manifests
 
 
 def size_of(entry: Entry) -> int:

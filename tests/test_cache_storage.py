@@ -1,0 +1,31 @@
+"""How the build cache stores its largest parts: what is loaded is what was saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from badgegen import cache
+from badgegen.cache import BuildCache
+from badgegen.trees import entry_of, pack_manifests, unpack_manifests
+
+
+def test_a_large_dict_is_stored_in_parts_and_loaded_whole(tmp_path: Path) -> None:
+    value = {f"key-{n}": (n, f"value {n}".encode()) for n in range(cache.CHUNK_ENTRIES * 2 + 5)}
+    store = BuildCache(tmp_path, b"code")
+    store.save("big", value)
+    store.save("small", {"a": [1, 2]})
+    loaded = store.load("big")
+    assert loaded == value and list(loaded) == list(value)
+    assert store.load("small") == {"a": [1, 2]}
+    assert BuildCache(tmp_path, b"other code").load("big") is None
+
+
+def test_manifests_are_packed_and_unpacked_as_they_were() -> None:
+    live = {f"awards/{n}/index.html": entry_of(str(n).encode()) for n in range(300)}
+    following = dict(live)
+    following["awards/7/index.html"] = entry_of(b"changed")
+    del following["awards/8/index.html"]
+    following["new/file.json"] = entry_of(b"{}")
+    manifests = {"1:2": following, "1:3": live, "1:4": {}}
+    assert unpack_manifests(pack_manifests(manifests)) == manifests  # (a lookup: the order is not kept)
+    assert unpack_manifests(None) == {} and unpack_manifests(("a", (("1:2", b"\x01", b"short"),))) == {}
