@@ -208,6 +208,11 @@ def _check(config: BuildConfig, *, remember: bool) -> BuildReport:
     memo = load_memo(build_cache)
     raw = load_content(config.content, memo=memo, jobs=config.workers)
     private = load_private(config.private_folder)  # never remembered: restricted content stays in private/
+    # Personal data, spreadsheets, EXIF, keys; the same in the private folder (never remembered).
+    found = privacy.content_errors(raw, memo=memo, jobs=config.workers) + privacy.content_errors(private)
+    if remember:  # also after a refused check: what each file says does not depend on the others
+        save_memo(build_cache, memo)
+    del memo  # (memory: the parsed files are in `raw` now; the memo's own entries can go)
     images.prepare_ahead(_images_named(raw, private), config.workers)
     resolution = resolve(raw, config.now, config.base_url, private=private)
     registry, signing = resolution.registry, None
@@ -215,16 +220,13 @@ def _check(config: BuildConfig, *, remember: bool) -> BuildReport:
         signing = ob3_keys.load(registry.site, config.content)
         registry = replace(registry, signed=signing is not None)
     resolution.errors.extend(ledger.check(raw, registry, config.base_url))
-    # Personal data, spreadsheets, EXIF, keys; the same in the private folder (never remembered).
-    resolution.errors.extend(privacy.content_errors(raw, memo=memo, jobs=config.workers))
-    resolution.errors.extend(privacy.content_errors(private))
-    media = {
-        name: file_digest(memo, config.content / MEDIA_FOLDER / name, raw.digests)[0]
+    resolution.errors.extend(found)
+    media = {  # (each media file's digest was found by the privacy pass, which reads every file)
+        name: file_digest({}, config.content / MEDIA_FOLDER / name, raw.digests)[0]
         for name in (registry.media if registry is not None and not resolution.errors else ())
     }
-    if remember:  # also after a refused check: what each file says does not depend on the others
+    if remember:
         build_cache.save("images", images.used_images())
-        save_memo(build_cache, memo)
     if resolution.errors or registry is None:
         raise ContentErrors(resolution.errors + resolution.warnings)
     if config.strict and resolution.warnings:
