@@ -75,6 +75,7 @@ def _environment(loader: jinja2.BaseLoader, compiled: jinja2.BytecodeCache | Non
     env.context_class = _Context
     env.filters["markdown"] = mdtext.to_html
     env.globals["icon"] = _icons(env)
+    env.globals["fragment"] = _fragments()
     return env
 
 
@@ -166,6 +167,31 @@ def _icons(env: jinja2.Environment) -> Callable[[str], Markup]:
         return Markup(env.get_template("_icons.html").module.icon(name))  # type: ignore[attr-defined]
 
     return icon
+
+
+#: Whether `{% call fragment(...) %}` remembers its text (the tests turn it off to compare).
+FRAGMENTS = True
+
+
+def _fragments() -> Callable[..., str]:
+    """`{% call fragment(*key) %}…{% endcall %}`: a part of a template rendered once per key.
+
+    The frame of every page (stylesheet, menu, footer) is the same for thousands of
+    pages: rendered each time, it was a sixth of an award page's cost. The key names
+    everything the part shows (the site, the language's environment is the store's own,
+    its links' values), so a part is rendered again whenever one of them differs.
+    """
+    store: dict[tuple[Any, ...], str] = {}
+
+    def fragment(*key: Any, caller: Callable[[], str]) -> str:
+        if not FRAGMENTS:
+            return caller()
+        text = store.get(key)
+        if text is None:
+            text = store[key] = caller()
+        return text
+
+    return fragment
 
 
 @dataclass(frozen=True)
