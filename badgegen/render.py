@@ -75,6 +75,7 @@ def _environment(loader: jinja2.BaseLoader, compiled: jinja2.BytecodeCache | Non
     env.context_class = _Context
     env.filters["markdown"] = mdtext.to_html
     env.globals["icon"] = _icons(env)
+    env.globals["fragment"] = _fragments()
     return env
 
 
@@ -100,8 +101,9 @@ class _Context(jinja2.runtime.Context):
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
         if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
             return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
         try:
             return __obj(*args, **kwargs)
         except StopIteration:
@@ -167,6 +169,31 @@ def _icons(env: jinja2.Environment) -> Callable[[str], Markup]:
     return icon
 
 
+#: Whether `{% call fragment(...) %}` remembers its text (the tests turn it off to compare).
+FRAGMENTS = True
+
+
+def _fragments() -> Callable[..., str]:
+    """`{% call fragment(*key) %}…{% endcall %}`: a part of a template rendered once per key.
+
+    The frame of every page (stylesheet, menu, footer) is the same for thousands of
+    pages: rendered each time, it was a sixth of an award page's cost. The key names
+    everything the part shows (the site, the language's environment is the store's own,
+    its links' values), so a part is rendered again whenever one of them differs.
+    """
+    store: dict[tuple[Any, ...], str] = {}
+
+    def fragment(*key: Any, caller: Callable[[], str]) -> str:
+        if not FRAGMENTS:
+            return caller()
+        text = store.get(key)
+        if text is None:
+            text = store[key] = caller()
+        return text
+
+    return fragment
+
+
 @dataclass(frozen=True)
 class PageLinks:
     """How a page links elsewhere: relative to its own folder, or from the site root."""
@@ -193,6 +220,8 @@ def _relative_link(page_path: str, target: str) -> str:
     text; it still answers for any other path.
     """
     here = _folders_of(page_path)
+    if here is not None and _outside(here, target):
+        return "../" * len(here) + target
     inner = target[:-1] if target.endswith("/") else target
     target_parts = inner.split("/") if inner else []
     if here is None or target.startswith("/") or not _clean(target_parts):
@@ -215,6 +244,19 @@ def _folders_of(page_path: str) -> tuple[str, ...] | None:
     here = page_path.rstrip("/")
     parts = here.split("/") if here else []
     return tuple(parts) if not page_path.startswith("/") and _clean(parts) else None
+
+
+def _outside(here: tuple[str, ...], target: str) -> bool:
+    """Whether `target` is clean, not empty, and shares no folder with a page in `here`: then
+    its link climbs out of all of the page's folders and goes down all of `target` (most
+    links: an award page's are to other folders), with no need to split it into parts.
+
+    Clean without splitting: no empty part (no leading `/`, no `//`; one trailing `/` is
+    the folder form), no `.` or `..` part (no part starts with a dot).
+    """
+    if not target or target[0] in "/." or "//" in target or "/." in target:
+        return False
+    return not here or target.partition("/")[0] != here[0]
 
 
 def _clean(parts: list[str]) -> bool:

@@ -12,11 +12,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from badgegen import urls
@@ -104,9 +105,10 @@ class Share:
             expires = award.expires.astimezone(zone)
             params["expirationYear"] = str(expires.year)
             params["expirationMonth"] = str(expires.month)
-        params["certUrl"] = self.registry.site.base_url + urls.award_page(award, self.lang)
-        params["certId"] = award.id
-        return LINKEDIN_ADD_TO_PROFILE + "?" + urlencode(params, quote_via=quote)
+        query = _query(params.items())
+        cert_url = _quoted(self.registry.site.base_url) + _quoted_path(urls.award_page(award, self.lang))
+        query += f"&certUrl={cert_url}&certId={_quoted_path(award.id)}"
+        return LINKEDIN_ADD_TO_PROFILE + "?" + query
 
     def assertion_url(self, award: Award) -> str:
         """The hosted assertion's address: what a verifier is given."""
@@ -114,8 +116,8 @@ class Share:
 
     def verifier_link(self, award: Award) -> str:
         """The verifier page, set to check `award` as soon as it opens (`?url=`)."""
-        query = urlencode({"url": self.assertion_url(award)}, quote_via=quote)
-        return self.link(urls.verifier_page(self.lang)) + "?" + query
+        address = _quoted(self.registry.site.base_url) + _quoted_path(urls.assertion_json(award))
+        return self.link(urls.verifier_page(self.lang)) + "?url=" + address
 
     def verifier_data(self) -> dict[str, Any]:
         """The verifier script's settings and words, for the page's JSON data block."""
@@ -133,3 +135,26 @@ class Share:
                 if key.startswith(_SCRIPT_WORDS)
             },
         }
+
+
+def _query(params: Iterable[tuple[str, str]]) -> str:
+    """`urlencode(params, quote_via=quote)`, its values' encodings remembered (`_quoted`)."""
+    return "&".join(f"{_quoted(key)}={_quoted(value)}" for key, value in params)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """`text` percent-encoded as `urlencode(..., quote_via=quote)` encodes a value.
+
+    Remembered: every award page of a badge encodes the same badge and issuer names and
+    the same base address (`quote` goes byte by byte in Python: it cost more than the
+    rest of the sharing links).
+    """
+    return quote(text, safe="")
+
+
+def _quoted_path(path: str) -> str:
+    """`_quoted(path)`, one part between slashes at a time (encoding goes byte by byte, so
+    the parts' encodings joined by that of « / » are the whole's): the parts (a few
+    folders, one award's id) repeat, whole paths do not."""
+    return "%2F".join(_quoted(part) for part in path.split("/"))

@@ -164,3 +164,39 @@ def test_svg_round_trip_any_json(value: object) -> None:
     assert unbaked is not None and json.loads(unbaked) == value
     root = ET.fromstring(baked.encode("utf-8"))
     assert json.loads(root[0].text or "") == value
+
+
+# Baking takes each badge image apart once (`bake._around_text`, `bake._around_assertion`),
+# not once per award: the bytes are those of taking it apart every time.
+_IMAGES = st.sampled_from(
+    [_png(), _png(openbadges="old", Comment="kept"), bake.bake_png(_png(), '{"old": 1}'), _png(Title="é")]
+)
+_SVGS = st.sampled_from(
+    [
+        SVG,
+        bake.bake_svg_reference(SVG, '{"old": 1}', "https://x.example/a.json"),
+        SVG.replace("<svg ", '<svg xmlns:openbadges="http://openbadges.org" '),
+        '<svg xmlns="http://www.w3.org/2000/svg"\n  width="1" height="1"\n/>',  # empty: refused
+        "<g/>",  # no root: refused
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(png=_IMAGES, text=st.text(), keyword=st.sampled_from([bake.KEYWORD, bake.CREDENTIAL_KEYWORD]))
+def test_png_bake_gives_the_bytes_of_the_reference(png: bytes, text: str, keyword: bytes) -> None:
+    for _ in range(2):  # the second time from what was remembered
+        assert bake.bake_png(png, text, keyword) == bake.bake_png_reference(png, text, keyword)
+
+
+@settings(max_examples=300, deadline=None)
+@given(svg=_SVGS, text=st.text(), url=st.text())
+def test_svg_bake_gives_the_text_of_the_reference(svg: str, text: str, url: str) -> None:
+    for _ in range(2):
+        try:
+            expected = bake.bake_svg_reference(svg, text, url)
+        except bake.BakeError as refused:
+            with pytest.raises(bake.BakeError, match=str(refused)):
+                bake.bake_svg(svg, text, url)
+        else:
+            assert bake.bake_svg(svg, text, url) == expected

@@ -3,11 +3,16 @@
 `_relative_link` computes a page's links by string arithmetic when both paths are clean
 (every published path is); `_relative_link_reference` (posixpath.relpath) is the reference,
 and still answers for any other path.
+
+Parts of templates are rendered once per key (`{% call fragment(...) %}`): every page, of
+the example registry and of a generated one, is the same with them rendered every time.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -15,6 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from badgegen import render
+from badgegen.pipeline import DEFAULT_TEMPLATES, BuildConfig, check
 from badgegen.render import _relative_link, _relative_link_reference
 
 PART = st.sampled_from(["a", "b", "en", "assertions", "x.json", "é", ".", "..", ""])
@@ -63,3 +69,34 @@ def test_the_pages_context_calls_functions_as_jinja_does() -> None:
     assert template.render(context) == "ac fr X Word 6 fr"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ stops() }}").render(stops=stops)
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _all_pages(content: Path) -> list[tuple[str, bytes]]:
+    registry = check(BuildConfig(content=content, update_ledger=False, use_cache=False)).registry
+    assert registry is not None
+    return list(render.render_pages(registry, render.make_environment(DEFAULT_TEMPLATES)))
+
+
+@pytest.mark.parametrize("registry", ["example", "generated"])
+def test_fragments_give_the_pages_rendered_whole(
+    registry: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page (awards of all three states, with and without evidence, badges, issuers,
+    portfolios, listings, 404) is the same whether its fragments are remembered or not."""
+    content = REPO / "content"
+    if registry == "generated":
+        sys.path.insert(0, str(REPO / "bench"))
+        try:
+            import synth  # the benchmark's generator
+        finally:
+            sys.path.remove(str(REPO / "bench"))
+        content = synth.generate(tmp_path / "registry", 300, seed=7)
+    remembered = _all_pages(content)
+    monkeypatch.setattr(render, "FRAGMENTS", False)
+    whole = _all_pages(content)
+    assert [path for path, _ in remembered] == [path for path, _ in whole]
+    for (path, fast), (_, plain) in zip(remembered, whole, strict=True):
+        assert fast == plain, path

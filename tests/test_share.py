@@ -15,12 +15,15 @@ import datetime as dt
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from badgegen import share
 from badgegen.cli import main
 from badgegen.model import Registry
 from badgegen.pipeline import BuildConfig, check
@@ -261,3 +264,12 @@ def test_verifier_page_has_its_script_and_a_json_data_block_only(site: Path, lan
     text = page.read_text("utf-8")
     assert 'id="resultat" class="verifier-result" role="status" aria-live="polite"' in text
     assert 'id="outil" hidden' in text, "the tool is hidden until its script runs"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(), st.lists(st.tuples(st.text(), st.text()), max_size=4))
+def test_remembered_quoting_gives_what_urlencode_gives(text: str, params: list[tuple[str, str]]) -> None:
+    """The sharing links encode names once (`share._quoted`) and paths part by part
+    (`share._quoted_path`): the text is that of `urlencode(..., quote_via=quote)`."""
+    assert share._quoted_path(text) == quote(text, safe="") == share._quoted(text)
+    assert share._query(params) == urlencode(params, quote_via=quote)
