@@ -97,13 +97,16 @@ def used_images() -> dict[bytes, Image]:
     return {key: PREPARED[key] for key in USED if key in PREPARED}
 
 
-#: Whether this process has prepared an image itself (see `prepare_ahead`).
+#: Whether this process has run oxipng or resvg (see `prepare_ahead`).
 _NATIVE_STARTED = False
 
 
-def _prepare_image(name: str, raw: bytes) -> Image:
+def _native_started() -> None:
     global _NATIVE_STARTED
     _NATIVE_STARTED = True
+
+
+def _prepare_image(name: str, raw: bytes) -> Image:
     kind: Literal["png", "svg"] = "svg" if name.lower().endswith(".svg") else "png"
     if kind == "png":
         data, width, height = clean_png(raw)
@@ -121,6 +124,8 @@ def rasterise_svg(svg: bytes, width: int, height: int) -> bytes:
     wheels, no system library) draws it once per badge class.
     """
     import resvg_py  # (the libraries that prepare images load when one is not in the cache)
+
+    _native_started()
 
     scale = min(1.0, 512 / max(width, height, 1))
     try:
@@ -164,6 +169,8 @@ def optimise_png(data: bytes) -> bytes:
     key = hashlib.blake2b(data, digest_size=16).digest()
     if key not in _OPTIMISED:
         import oxipng
+
+        _native_started()
 
         _OPTIMISED[key] = bytes(oxipng.optimize_from_memory(data, level=2, strip=oxipng.StripChunks.all()))
     return _OPTIMISED[key]
