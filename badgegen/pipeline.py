@@ -552,9 +552,9 @@ def _search_index(
         if record is not None and record[0] == key and writer.keep_all(record[1]):
             records[shard.bundle] = record
     if pages is not None:
-        search.forget_parts(pages, [shard.number for shard in shards])
+        search.forget_pages(pages)
     stale = [shard for shard in shards if shard.bundle not in records]
-    for bundle, files in search.write_indexes(writer, stale, jobs, pages).items():
+    for bundle, files in search.write_indexes(writer, stale, jobs).items():
         records[bundle] = (keys[bundle], tuple((path, writer.manifest[path]) for path in files))
     return {shard.bundle: records[shard.bundle] for shard in shards}
 

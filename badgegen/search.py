@@ -12,21 +12,22 @@ Content-Security-Policy stays strict (only `'wasm-unsafe-eval'` for its WebAssem
 
 What is indexed is decided here, not by markup alone: `indexed_pages()` lists the
 badge and issuer pages and the pages of *listed* awards, in every language, and
-only those files are hard-linked into the folder that Pagefind reads. An unlisted
-award page, the 404 page, the listings and the search page never reach the
-indexer. Inside a page, Pagefind reads only the element marked `data-pagefind-body`
-(the `<article>`), skips what is marked `data-pagefind-ignore`, and takes filters
-and metadata from the hidden `data-pagefind-filter` / `data-pagefind-meta` spans
-that `templates/_search_facts.html` writes from `page_facts()`.
+only those pages are sent to the indexer. An unlisted award page, the 404 page,
+the listings and the search page never reach it. Inside a page, Pagefind reads only
+the element marked `data-pagefind-body` (the `<article>`), skips what is marked
+`data-pagefind-ignore`, and takes filters and metadata from the hidden
+`data-pagefind-filter` / `data-pagefind-meta` spans that `templates/_search_facts.html`
+writes from `page_facts()`; so it is sent only that (`indexed_text()`).
 
 `write_indexes()` runs after every page is written, for the parts of the index (`shards()`)
-whose pages changed, several Pagefind processes at once (`--jobs`). Its input is kept between
-builds in the build cache (`search-pages/part-N/`, hard links of the pages, brought up to date,
-not made again); its bundle is written beside the tree and *moved* into it
-(`TreeWriter.adopt`): each file is read once, recorded, and scanned for personal data
-(Pagefind's chunks decompressed) like every other file, before anything is flipped live, and a
-file whose bytes did not change is left as it is. Only the first part (`pagefind/`) ships
-Pagefind's code and WebAssembly: the browser merges the others into it (`mergeIndex`).
+whose pages changed, several Pagefind services at once (`--jobs`). Pagefind runs as a service
+(`pagefind --service`): each page's text goes through a pipe, in the order of the part's pages
+(so the page numbers in the index do not depend on how a folder lists its files), and the
+bundle comes back the same way; its files are written into the tree like every other file:
+read once, recorded, scanned for personal data (Pagefind's chunks decompressed), before
+anything is flipped live, and a file whose bytes did not change is left as it is. No file is
+written for Pagefind, none by it. Only the first part (`pagefind/`) ships Pagefind's code and
+WebAssembly: the browser merges the others into it (`mergeIndex`).
 
 Pagefind 1.5 is not fully byte-deterministic: it writes each filter's values in a
 random (hash map) order, so `pagefind/filter/*`, `pagefind/pagefind.*.pf_meta` and
@@ -36,26 +37,30 @@ other file of the bundle (page fragments, word indexes, code) is identical.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fnmatch
 import hashlib
+import io
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import IO, ClassVar
 from zoneinfo import ZoneInfo
 
 from badgegen import urls
 from badgegen.errors import BuildError
 from badgegen.i18n import format_date, translate
 from badgegen.model import Award, BadgeClass, Issuer, Registry
-from badgegen.trees import Entry, TreeWriter, entry_of
+from badgegen.trees import TreeWriter
 
 #: Files of Pagefind's bundle that the site does not use (its ready-made interfaces): left out.
 UNUSED_BUNDLE_FILES = frozenset(
@@ -74,7 +79,7 @@ UNUSED_BUNDLE_FILES = frozenset(
 #: (Pagefind 1.5's `mergeIndex` inits a merged index with `load_wasm: false`); a merged part
 #: is only index files. Its `wasm.*.pagefind` files go too (`is_published`).
 PART_UNUSED_FILES = frozenset({"pagefind.js", "pagefind-worker.js"})
-#: Seconds a Pagefind process may take (about 1 500 pages a second here).
+#: Seconds Pagefind may take for all the parts of a build (about 1 500 pages a second here).
 PAGEFIND_TIMEOUT = 600
 #: The kinds of results, as the `kind` filter names them.
 KINDS = ("badge", "award", "issuer")
@@ -277,47 +282,57 @@ def pagefind_executable() -> Path:
     return found
 
 
-def write_indexes(
-    writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1, pages: Path | None = None
-) -> dict[str, list[str]]:
+def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> dict[str, list[str]]:
     """Index each part's pages (already written under `writer.root`); its bundle's files by part.
 
-    Pagefind reads hard links of the pages, one folder a part under `pages`, kept from one
-    build to the next (`sync_pages`; the build cache's `search-pages/`), or made afresh in a
-    temporary folder when `pages` is None.
+    Pagefind runs as a service (`pagefind --service`), one process a part: it is sent each
+    page's text through a pipe and hands back the bundle's files, which are written into the
+    tree like any other file (scanned, recorded, left alone when their bytes did not change).
+    Nothing is written for Pagefind to read, and Pagefind writes nothing that would be read
+    back and moved: at 10 000 awards that was 6 000 folders and links made, and 6 400 files
+    made twice.
 
-    Up to `jobs` Pagefind processes run at once (one uses about 1.3 cores, part of it
-    waiting on the disk), and a part's bundle is taken into the tree, and its folder deleted,
-    while the next parts are being indexed; bundles are taken in the order of `parts`, so the
-    build's files come in the same order whatever the timing.
+    Up to `jobs` services run at once (a service indexes one page at a time), each fed by a
+    thread; a part's bundle is taken into the tree while the next parts are being indexed, in
+    the order of `parts`, so the build's files come in the same order whatever the timing.
     """
     if not parts:
         return {}
     executable = pagefind_executable()
+    started: list[Service] = []
+    running: dict[int, Service] = {}
+
+    def start_from(first: int) -> None:
+        """Start the next parts after those running, up to `jobs` processes."""
+        for later in range(first + len(running), min(first + max(1, jobs), len(parts))):
+            running[later] = service = Service.start(executable)
+            started.append(service)
+            service.feed(writer.root, parts[later])
+
+    def expire() -> None:
+        for service in list(started):
+            service.kill(expired=True)
+
+    watchdog = threading.Timer(PAGEFIND_TIMEOUT, expire)
+    watchdog.daemon = True
+    watchdog.start()
     files: dict[str, list[str]] = {}
-    # Beside the output tree, so that the bundle's files are moved into it, not written again.
-    with tempfile.TemporaryDirectory(prefix=".badgegen-search-", dir=writer.root.parent) as folder:
-        running: dict[int, Indexing] = {}
-        kept = pages if pages is not None else Path(folder) / "pages"
-
-        def start_from(first: int) -> None:
-            """Start the next parts after those running, up to `jobs` processes."""
-            for later in range(first + len(running), min(first + max(1, jobs), len(parts))):
-                part = parts[later]
-                part_pages = kept / f"part-{part.number}"
-                sync_pages(writer.root, {page: writer.manifest[page] for page in part.pages}, part_pages)
-                running[later] = start_indexing(executable, part_pages, Path(folder) / f"part-{part.number}")
-
-        try:
-            for number, shard in enumerate(parts):
-                start_from(number)
-                bundle = running.pop(number).finish()
-                start_from(number + 1)
-                files[shard.bundle] = adopt_bundle(writer, bundle, shard.bundle, first=shard.number == 0)
-                shutil.rmtree(bundle.parent)  # its pages and what was not moved
-        finally:
-            for indexing in running.values():
-                indexing.stop()
+    try:
+        for number, shard in enumerate(parts):
+            start_from(number)
+            service = running.pop(number)
+            bundle = service.bundle(len(shard.pages))
+            service.close()
+            start_from(number + 1)
+            files[shard.bundle] = take_bundle(writer, bundle, shard.bundle, first=shard.number == 0)
+    except BaseException:
+        for service in started:
+            service.kill()
+        raise
+    finally:
+        watchdog.cancel()
+        for service in started:
+            service.close()
     return files
 
 
@@ -329,131 +344,213 @@ def is_published(relative: str, *, first: bool) -> bool:
     return first or not (relative in PART_UNUSED_FILES or fnmatch.fnmatchcase(relative, "wasm.*.pagefind"))
 
 
-def adopt_bundle(writer: TreeWriter, bundle: Path, prefix: str, *, first: bool) -> list[str]:
-    """Move the files of a bundle into the tree under `prefix` (scanned, recorded); their paths."""
-    adopted = []
-    for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
-        relative = file.relative_to(bundle).as_posix()
+def take_bundle(writer: TreeWriter, bundle: Mapping[str, bytes], prefix: str, *, first: bool) -> list[str]:
+    """Write the files of a bundle into the tree under `prefix` (scanned, recorded); their paths,
+    in the order of their path parts (as `PurePosixPath` sorts them)."""
+    taken = []
+    for relative in sorted(bundle, key=lambda path: path.split("/")):
         if is_published(relative, first=first):
-            writer.adopt(prefix + relative, file)
-            adopted.append(prefix + relative)
-    return adopted
+            writer.write(prefix + relative, bundle[relative])
+            taken.append(prefix + relative)
+    return taken
 
 
-def forget_parts(folder: Path, numbers: Collection[int]) -> None:
-    """Delete the kept pages (under `folder`) of the parts that are no more (the registry shrank)."""
-    if not folder.is_dir():
-        return
-    wanted = {f"part-{number}" for number in numbers}
-    for part in folder.iterdir():
-        if part.name in wanted:
-            continue
-        if part.is_dir() and not part.is_symlink():
-            shutil.rmtree(part)
-        else:
-            part.unlink()
+def forget_pages(folder: Path) -> None:
+    """Delete what older versions kept for Pagefind in the build cache (`search-pages/`, hard
+    links of the pages): Pagefind is now sent the pages, and reads no file."""
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def sync_pages(root: Path, pages: Mapping[str, Entry], folder: Path) -> None:
-    """Make `folder` hold exactly `pages` (path → manifest entry) of the tree at `root`, for Pagefind.
+def indexed_text(page: str) -> str:
+    """What Pagefind is sent of a page: its `<html>` tag (the language), its title and the element
+    marked `data-pagefind-body` (`<article>`) without the elements it ignores, all that Pagefind
+    reads of our pages (`tests/test_search.py` checks that it indexes the same from both).
 
-    Hard links, ten times cheaper than copies at ten thousand pages, and kept from one build
-    to the next: creating and deleting thousands of links and folders at each build cost
-    seconds. A page already there with the right bytes (the same file, or one whose digest is
-    the page's: the two trees hold distinct files of the same bytes) is left alone; any other
-    file is removed first, so a page that left the part (an award no longer listed) is never
-    indexed again.
+    The rest (head, menus, footer, the verification and sharing boxes) is two thirds of an award
+    page: neither piped nor parsed. A page without the mark (or the tags this needs) is sent whole.
     """
-    for found in _files_under(folder):
-        if found not in pages:
-            (folder / found).unlink()
-            with contextlib.suppress(OSError):
-                (folder / found).parent.rmdir()  # only if empty
-    for page, entry in pages.items():
-        source, target = root / page, folder / page
-        if not _holds(target, source, entry):
-            _link_or_copy(source, target)
+    mark = page.find(" data-pagefind-body")
+    html = page.find("<html")
+    head_end = page.find(">", html) + 1
+    start = page.rfind("<article", 0, mark)
+    end = page.rfind("</article>")
+    title_start, title_end = page.find("<title>"), page.find("</title>")
+    if min(mark, html, start, end, title_start, title_end) < 0 or not html < start < mark < end:
+        return page
+    title = page[title_start : title_end + len("</title>")]
+    body = without_ignored(page[start : end + len("</article>")])
+    return (
+        f'<!DOCTYPE html>\n{page[html:head_end]}\n<head>\n<meta charset="utf-8">\n{title}\n</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
-def _files_under(folder: Path) -> Iterator[str]:
-    """The files under `folder` (none if it does not exist), as POSIX paths relative to it."""
-    for parent, _folders, names in os.walk(folder):
-        for name in names:
-            yield (Path(parent) / name).relative_to(folder).as_posix()
+#: The start tag of an element that Pagefind ignores: marked `data-pagefind-ignore` (any value),
+#: or an `<svg>` (our icons), which Pagefind always leaves out.
+_IGNORED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\sdata-pagefind-ignore[\s>=]|<(svg)[\s>]")
 
 
-def _holds(target: Path, source: Path, entry: Entry) -> bool:
-    """Whether `target` has the bytes of `source`, whose manifest entry is `entry`."""
-    try:
-        if os.path.samestat(target.stat(), source.stat()):
-            return True
-        return entry_of(target.read_bytes()) == entry
-    except OSError:
-        return False
+def without_ignored(html: str) -> str:
+    """`html` without the elements that Pagefind ignores (`_IGNORED`): it indexes none of their
+    text. One holding a filter or metadata (which Pagefind still reads there), or whose end is
+    not found (a void element, an unclosed tag), is kept."""
+    kept: list[str] = []
+    at = 0
+    for found in _IGNORED.finditer(html):
+        if found.start() < at:
+            continue  # inside an element already cut
+        close = _element_end(html, found.group(1) or found.group(2), found.end())
+        if close < 0 or "data-pagefind-" in html[html.find(">", found.start()) : close]:
+            continue
+        kept.append(html[at : found.start()])
+        at = close
+    kept.append(html[at:])
+    return "".join(kept)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    """`target` becomes a hard link to `source` (a copy where none can be made), whatever it was."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.~new")
-    temporary.unlink(missing_ok=True)
-    try:
-        os.link(source, temporary)
-    except OSError:
-        temporary.write_bytes(source.read_bytes())
-    temporary.replace(target)
+def _element_end(html: str, tag: str, after: int) -> int:
+    """Where the element `tag` whose start tag is before `after` ends (past its end tag), or -1."""
+    depth = 1
+    for found in re.finditer(rf"<(/?){tag}[\s>/]", html[after:]):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            end = html.find(">", after + found.start())
+            return end + 1 if end >= 0 else -1
+    return -1
 
 
-@dataclass
-class Indexing:
-    """A Pagefind process indexing one part; its bundle and what it says go to `work`."""
+def _message(number: int, payload: Mapping[str, object]) -> bytes:
+    """A request to Pagefind's service: base64 of its JSON, then a comma."""
+    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()) + b","
 
-    work: Path
-    process: subprocess.Popen[bytes]
-    deadline: float
 
-    @property
-    def bundle(self) -> Path:
-        return self.work / "bundle"
+class Service:
+    """A `pagefind --service` process indexing one part: its pages are sent by a thread."""
 
-    def finish(self) -> Path:
-        """Wait for Pagefind; its bundle, or `SearchIndexError` with what it said."""
+    def __init__(
+        self, process: subprocess.Popen[bytes], log: IO[bytes], folder: tempfile.TemporaryDirectory[str]
+    ) -> None:
+        self.process = process
+        self.log = log
+        self.folder = folder  # its working folder, empty
+        self.pending = b""
+        self.failed: BaseException | None = None
+        self.feeder: threading.Thread | None = None
+        self.expired = False
+        self.closed = False
+
+    @classmethod
+    def start(cls, executable: Path) -> Service:
+        # Run in an empty folder, without PAGEFIND_* variables: no stray pagefind.yml or
+        # environment may change what is indexed.
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `close()`)
+        folder = tempfile.TemporaryDirectory(prefix="badgegen-pagefind-")
         try:
-            code = self.process.wait(timeout=max(0.0, self.deadline - time.monotonic()))
-        except subprocess.TimeoutExpired as exc:
-            self.stop()
+            process = subprocess.Popen(
+                [str(executable), "--service"],
+                cwd=folder.name,
+                env=environment,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
+        except OSError as exc:
+            log.close()
+            folder.cleanup()
             raise SearchIndexError(
                 f"Pagefind n'a pas pu tourner ({exc}).", f"Pagefind could not run ({exc})."
             ) from exc
-        if code != 0 or not (self.bundle / "pagefind.js").is_file():
-            output = (self.work / "pagefind.log").read_text("utf-8", "replace").strip()[-2000:]
-            raise SearchIndexError(
-                f"Pagefind a échoué (code {code}) :\n{output}",
-                f"Pagefind failed (exit code {code}):\n{output}",
-            )
-        return self.bundle
+        return cls(process, log, folder)
 
-    def stop(self) -> None:
-        """End the process (a build that failed meanwhile) and wait for it."""
+    def feed(self, root: Path, shard: Shard) -> None:
+        """Send the part's pages (read under `root`) from a thread, in the order of `shard.pages`:
+        Pagefind numbers the pages in the order it is given them."""
+        self.feeder = threading.Thread(target=self._send, args=(root, shard), daemon=True)
+        self.feeder.start()
+
+    def _send(self, root: Path, shard: Shard) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            messages = [_message(0, {"type": "NewIndex", "config": None})]
+            for number, page in enumerate(shard.pages, start=1):
+                text = indexed_text((root / page).read_bytes().decode("utf-8"))
+                payload = {"type": "AddFile", "index_id": 0, "file_path": page, "file_contents": text}
+                messages.append(_message(number, payload))
+            messages.append(_message(len(shard.pages) + 1, {"type": "GetFiles", "index_id": 0}))
+            # Its input stays open until the bundle is taken: the service exits as soon as its
+            # input ends, whatever it was doing.
+            stdin.write(b"".join(messages))
+            stdin.flush()
+        except BaseException as exc:  # reported by `bundle()`, as the service ends
+            self.failed = exc
+            with contextlib.suppress(OSError):
+                stdin.close()
+
+    def _response(self) -> dict[str, object]:
+        """The next response of the service (its payload), or `SearchIndexError`."""
+        stdout = self.process.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        while b"," not in self.pending:
+            chunk = stdout.read1(1 << 20)
+            if not chunk:
+                raise self._error("ended too soon")
+            self.pending += chunk
+        message, _, self.pending = self.pending.partition(b",")
+        payload: dict[str, object] = json.loads(base64.b64decode(message))["payload"]
+        if payload.get("type") == "Error":
+            raise self._error(str(payload.get("message")))
+        return payload
+
+    def bundle(self, pages: int) -> dict[str, bytes]:
+        """The files of the part's bundle (path → bytes), once its `pages` pages are indexed."""
+        files: dict[str, bytes] = {}
+        for kind in ["NewIndex"] + ["IndexedFile"] * pages + ["GetFiles"]:
+            payload = self._response()
+            if payload.get("type") != kind:
+                raise self._error(f"answered {payload.get('type')!r} where {kind!r} was expected")
+            if kind == "GetFiles":
+                found = payload.get("files")
+                assert isinstance(found, list)
+                files = {str(file["path"]): base64.b64decode(file["content"]) for file in found}
+        if "pagefind.js" not in files:
+            raise self._error("no pagefind.js in its bundle")
+        return files
+
+    def _error(self, what: str) -> SearchIndexError:
+        if self.expired:
+            what = f"{what} (stopped after {PAGEFIND_TIMEOUT} s)"
+        if self.failed is not None:
+            what = f"{what}: {self.failed}"
+        self.log.seek(0)
+        output = self.log.read().decode("utf-8", "replace").strip()[-2000:]
+        detail = f"{what}\n{output}".strip()
+        return SearchIndexError(f"Pagefind a échoué : {detail}", f"Pagefind failed: {detail}")
+
+    def kill(self, *, expired: bool = False) -> None:
+        """End the process now (a build that failed meanwhile, or took too long: `expired`)."""
+        self.expired = self.expired or expired
         if self.process.poll() is None:
             self.process.kill()
-        self.process.wait()
 
-
-def start_indexing(executable: Path, pages: Path, work: Path) -> Indexing:
-    """Start Pagefind on the pages under `pages`; its bundle and what it says go to `work`."""
-    work.mkdir(parents=True)
-    # Run in an empty folder, without PAGEFIND_* variables: no stray pagefind.yml or
-    # environment may change what is indexed or where it goes.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    command = [str(executable), "--site", str(pages), "--output-path", str(work / "bundle"), "--silent"]
-    try:
-        with (work / "pagefind.log").open("wb") as log:
-            process = subprocess.Popen(
-                command, cwd=work, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-            )
-    except OSError as exc:
-        raise SearchIndexError(
-            f"Pagefind n'a pas pu tourner ({exc}).", f"Pagefind could not run ({exc})."
-        ) from exc
-    return Indexing(work, process, time.monotonic() + PAGEFIND_TIMEOUT)
+    def close(self) -> None:
+        """End its input (the service then exits), wait for it and its feeder; let go of both."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.feeder is not None:
+            self.feeder.join()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.log.close()
+        self.folder.cleanup()

@@ -344,8 +344,7 @@ def test_build_command_exits_2_on_output_findings(
     ]
     assert not (tmp_path / "site").exists()
     # Only the next tree (never served) holds the refused files; the cache keeps only the
-    # prepared images, parsed files and the links Pagefind read (the output manifests: by
-    # successful builds only).
+    # prepared images and parsed files (the output manifests: by successful builds only).
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".badgegen-cache",
         ".site.next",
@@ -357,7 +356,6 @@ def test_build_command_exits_2_on_output_findings(
         "images.pickle",
         "parsed-new.pickle",
         "parsed.pickle",
-        "search-pages",
     ]
 
 

@@ -499,8 +499,9 @@ def _indexed_urls(site: Path) -> list[str]:
 def test_an_award_no_longer_listed_leaves_the_index_of_a_rebuild(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind's pages are kept between builds (hard links in the build cache): a page that
-    left the index is removed from them before Pagefind runs again, never indexed once more."""
+    """A rebuild indexes again the part of an award no longer listed: it leaves the index. Nothing
+    is kept for Pagefind in the build cache (it is sent the pages), not even an older version's
+    hard links (`search-pages/`)."""
     from badgegen.cli import main
 
     content, out = tmp_path / "content", tmp_path / "site"
@@ -516,7 +517,10 @@ def test_an_award_no_longer_listed_leaves_the_index_of_a_rebuild(
         "--search-shard-pages",
         "12",
     ]
+    kept = tmp_path / ".badgegen-cache" / "search-pages"
+    (kept / "part-0" / "badges").mkdir(parents=True)  # as an older version left it
     assert main(args) == 0 and main(args) == 0
+    assert not kept.exists()
     award = LISTED_SEMER[0]
     assert f"/assertions/{award}/" in _indexed_urls(out)
     file = next(content.glob(f"awards/*/{award}.yaml"))
@@ -525,34 +529,127 @@ def test_an_award_no_longer_listed_leaves_the_index_of_a_rebuild(
     urls = _indexed_urls(out)
     assert not [url for url in urls if award in url]
     assert {f"/assertions/{a}/" for a in LISTED if a != award} <= set(urls)
-    kept = tmp_path / ".badgegen-cache" / "search-pages"
-    assert sorted(kept.iterdir()) and not list(kept.glob(f"*/**/{award}/*"))
+    assert not kept.exists()
 
 
-def test_pagefinds_pages_are_kept_when_right_and_removed_when_gone(tmp_path: Path) -> None:
-    """`sync_pages`: a kept page with the right bytes is left alone (even a file of the other tree),
-    a changed page is linked again, and anything else is removed before Pagefind runs."""
-    from badgegen.search import sync_pages
+# --- what Pagefind is sent of a page (search.indexed_text), and what it gives back -----------
 
-    def tree(name: str, pages: dict[str, bytes]) -> Path:
-        root = tmp_path / name
-        for page, data in pages.items():
-            (root / page).parent.mkdir(parents=True, exist_ok=True)
-            (root / page).write_bytes(data)
-        return root
 
-    first = tree("a", {"x/index.html": b"x", "y/index.html": b"y"})
-    folder = tmp_path / "pages"
-    sync_pages(first, {"x/index.html": entry_of(b"x"), "y/index.html": entry_of(b"y")}, folder)
-    assert (folder / "x/index.html").stat().st_ino == (first / "x/index.html").stat().st_ino
-    kept = (folder / "x/index.html").stat().st_ino
-    (folder / "stray/index.html").parent.mkdir()
-    (folder / "stray/index.html").write_bytes(b"an award no longer listed")
-    second = tree("b", {"x/index.html": b"x", "y/index.html": b"y2", "z/index.html": b"z"})
-    wanted = {"x/index.html": entry_of(b"x"), "y/index.html": entry_of(b"y2"), "z/index.html": entry_of(b"z")}
-    sync_pages(second, wanted, folder)
-    assert (folder / "x/index.html").stat().st_ino == kept, "the same bytes: not linked again"
-    assert (folder / "y/index.html").stat().st_ino == (second / "y/index.html").stat().st_ino
-    assert (first / "y/index.html").read_bytes() == b"y", "the tree's file is never written through"
-    found = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert found == sorted(wanted)
+def _example_pages(site: Path) -> list[str]:
+    """The pages of a built example that Pagefind indexes (those marked `data-pagefind-body`)."""
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("index.html")
+        if " data-pagefind-body" in p.read_text("utf-8")
+    )
+
+
+def _indexed_bundle(site: Path, pages: list[str]) -> dict[str, bytes]:
+    """The bundle Pagefind's service makes of `pages` (under `site`), its unstable files left out
+    (filters and the files naming them, in a random order: see badgegen/search.py)."""
+    from badgegen.search import Service, Shard, pagefind_executable
+
+    service = Service.start(pagefind_executable())
+    try:
+        service.feed(site, Shard(0, tuple(pages)))
+        bundle = service.bundle(len(pages))
+    finally:
+        service.close()
+    unstable = ("filter/", "pagefind.", "pagefind-entry.json")
+    return {path: data for path, data in bundle.items() if not path.startswith(unstable)}
+
+
+def test_pagefind_indexes_the_same_from_the_cut_pages(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind is sent only what it reads of a page (`indexed_text`): it makes the very same
+    page fragments and word indexes as from the whole pages, so the same results, in the same
+    order, with the same excerpts, titles, filters and details."""
+    from badgegen import search
+
+    pages = _example_pages(served.folder)
+    assert len(pages) > 40 and any("/assertions/" in page for page in pages)
+    cut = _indexed_bundle(served.folder, pages)
+    monkeypatch.setattr(search, "indexed_text", lambda page: page)
+    whole = _indexed_bundle(served.folder, pages)
+    assert sorted(cut) == sorted(whole) and any(path.startswith("fragment/") for path in cut)
+    assert [path for path in sorted(cut) if cut[path] != whole[path]] == []
+
+
+def test_a_cut_page_keeps_the_article_and_loses_what_pagefind_ignores() -> None:
+    from badgegen.search import indexed_text
+
+    page = (
+        '<!DOCTYPE html>\n<html lang="fr">\n<head><title>Semer</title><link rel="stylesheet"></head>\n'
+        "<body><header>Menu</header><main><article data-pagefind-body><h1>Semer</h1>"
+        "<section data-pagefind-ignore><section><p>nested</p></section><p>gone</p></section>"
+        '<p data-pagefind-ignore="all"><span data-pagefind-filter="kind:x"></span>kept: a filter</p>'
+        '<h2><svg viewBox="0 0 1 1"><path d="M0 0"/></svg> Critères</h2>'
+        '<img data-pagefind-ignore src="a.png" alt=""><p>semis</p></article></main>'
+        "<footer>Contact</footer></body></html>"
+    )
+    cut = indexed_text(page)
+    assert cut.startswith('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>Semer')
+    for gone in ("Menu", "Contact", "stylesheet", "nested", "gone", "<svg"):
+        assert gone not in cut, gone
+    for kept in (
+        "<h1>Semer</h1>",
+        "kept: a filter",
+        "<h2> Critères</h2>",
+        "<img data-pagefind-ignore",
+        "semis",
+    ):
+        assert kept in cut, kept
+    assert (
+        indexed_text("<html><body><p>no mark</p></body></html>") == "<html><body><p>no mark</p></body></html>"
+    )
+
+
+def test_a_bundle_is_written_scanned_and_only_the_first_part_ships_the_code(tmp_path: Path) -> None:
+    """`take_bundle`: each file written into the tree like any other (its chunks scanned for
+    personal data, decompressed), Pagefind's ready-made interfaces never, its code in `pagefind/` only."""
+    from badgegen.search import take_bundle
+
+    chunk = gzip.compress(b"pagefind_dcd" + json.dumps({"content": "jeanne.martin@gmail.com"}).encode())
+    bundle = {
+        "pagefind.js": b"js",
+        "pagefind-ui.js": b"ui",
+        "wasm.fr.pagefind": b"wasm",
+        "fragment/fr_2.pf_fragment": chunk,
+        "pagefind-entry.json": b"{}",
+    }
+    problems: list[privacy.OutputProblem] = []
+    root = tmp_path / "next"
+    root.mkdir()
+    writer = TreeWriter(
+        root, {}, None, None, lambda r, d: problems.extend(privacy.scan_file(r, d, frozenset(), (), "site"))
+    )
+    first = take_bundle(writer, bundle, "pagefind/", first=True)
+    other = take_bundle(writer, bundle, "pagefind/part-1/", first=False)
+    assert first == [
+        "pagefind/fragment/fr_2.pf_fragment",
+        "pagefind/pagefind-entry.json",
+        "pagefind/pagefind.js",
+        "pagefind/wasm.fr.pagefind",
+    ]
+    assert other == ["pagefind/part-1/fragment/fr_2.pf_fragment", "pagefind/part-1/pagefind-entry.json"]
+    assert (root / "pagefind/fragment/fr_2.pf_fragment").read_bytes() == chunk
+    assert sorted(writer.manifest) == sorted(first + other)
+    assert [(p.path, p.code) for p in problems] == [
+        ("site/pagefind/fragment/fr_2.pf_fragment", "published-personal-data"),
+        ("site/pagefind/part-1/fragment/fr_2.pf_fragment", "published-personal-data"),
+    ]
+
+
+def test_a_failing_pagefind_stops_the_build_with_what_it_said(tmp_path: Path) -> None:
+    """A service that ends before answering (here: a page that cannot be read) is a
+    `SearchIndexError`, and no process is left behind."""
+    from badgegen.search import SearchIndexError, Shard, write_indexes
+
+    root = tmp_path / "next"
+    root.mkdir()
+    writer = TreeWriter(root, {}, None, None, None)
+    with pytest.raises(SearchIndexError, match="Pagefind failed") as raised:
+        write_indexes(writer, [Shard(0, ("missing/index.html",))], jobs=2)
+    assert "missing/index.html" in str(raised.value)
+    assert writer.manifest == {}
