@@ -18,8 +18,10 @@ from badgegen.messages import WARNING_CODES, render_message
 
 #: The control characters a content text never holds (code `control-character`): C0 but
 #: tab, line feed and carriage return; DEL; C1. A signed OB 3.0 credential holding one fails
-#: some verifiers (their N-Quads escape these characters differently from pyld's).
-CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: some verifiers (their N-Quads escape these characters differently from pyld's). Also the
+#: lone surrogates (U+D800–U+DFFF), which only a `\ud800` escape can make: no UTF-8 page,
+#: JSON document or signature can hold one (the build stopped with a traceback).
+CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def unicode_name(char: str) -> str:

@@ -42,8 +42,21 @@ def found(text: str) -> list[tuple[int, int, str, str, dict[str, str]]]:
 def test_the_forbidden_characters() -> None:
     for code in range(0x110000):
         char = chr(code)
-        expected = char in FORBIDDEN
+        expected = char in FORBIDDEN or 0xD800 <= code <= 0xDFFF  # (surrogates: one test below)
         assert bool(CONTROL_CHARACTER_RE.match(char)) == expected, hex(code)
+
+
+@pytest.mark.usefixtures("parser")
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\ud83d\\ude00"])
+def test_a_lone_surrogate_written_as_an_escape_is_refused(escape: str) -> None:
+    """`\\ud800` makes a character no UTF-8 output can hold (the JSON way of writing 😀, two
+    escapes, makes two): refused where it is written, like a control character."""
+    text = f'badge: semer\nnarrative: "Je sème {escape} en plein champ"\n'
+    _data, _marks, problems = load.study("award", text.encode("utf-8"))
+    found = [(p.line, p.column, dict(p.params)["written_en"]) for p in problems if p.code == "control-character"]
+    first = escape[:6]
+    assert found[0] == (2, 21, f": here, delete '{first}' between the quotes")
+    assert len(found) == len(escape) // 6
 
 
 @pytest.mark.usefixtures("parser")

@@ -108,7 +108,10 @@ def test_signing_takes_the_fast_path(corpus: list[Document]) -> None:
 
 #: Any text, with what N-Quads escapes (quotes, backslashes, line breaks, tabs) and more.
 TEXT = st.text(
-    alphabet=st.one_of(st.sampled_from('"\\\n\r\t\x0b\x0c\x7f é—✓𝄞 <>{}'), st.characters()),
+    # (no lone surrogate: the content check refuses them, and no UTF-8 document holds one)
+    alphabet=st.one_of(
+        st.sampled_from('"\\\n\r\t\x0b\x0c\x7f é—✓𝄞 <>{}'), st.characters(exclude_categories=("Cs",))
+    ),
     max_size=30,
 )
 
