@@ -53,7 +53,9 @@ def test_a_lone_surrogate_written_as_an_escape_is_refused(escape: str) -> None:
     escapes, makes two): refused where it is written, like a control character."""
     text = f'badge: semer\nnarrative: "Je sème {escape} en plein champ"\n'
     _data, _marks, problems = load.study("award", text.encode("utf-8"))
-    found = [(p.line, p.column, dict(p.params)["written_en"]) for p in problems if p.code == "control-character"]
+    found = [
+        (p.line, p.column, dict(p.params)["written_en"]) for p in problems if p.code == "control-character"
+    ]
     first = escape[:6]
     assert found[0] == (2, 21, f": here, delete '{first}' between the quotes")
     assert len(found) == len(escape) // 6
