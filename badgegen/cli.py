@@ -8,6 +8,7 @@ other `BadgegenError`s are printed without a traceback and give their exit code
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -133,7 +134,28 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command in `argv` and return the exit code."""
+    """Run the command in `argv` and return the exit code.
+
+    Run as the program (`argv` None), it ends the process itself once everything is
+    written: freeing the objects of a large build one by one (hundreds of thousands at
+    50 000 awards) took longer than some builds, for nothing.
+    """
+    code = _main(argv)
+    if argv is None:
+        _exit_at_once(code)
+    return code
+
+
+def _exit_at_once(code: int) -> None:
+    """`sys.exit(code)` without tearing the interpreter down: every file the command wrote is
+    closed (and renamed into place) by now; only the standard streams need flushing."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "build")

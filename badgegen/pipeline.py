@@ -58,7 +58,7 @@ from badgegen.render import prepare as prepare_templates
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
 from badgegen.trees import Manifest, TreeWriter, next_tree, pack_manifests, unpack_manifests, updated_output
-from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs, shared_records
+from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -358,7 +358,6 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     assert registry is not None and raw is not None and build_cache is not None
     manifests: dict[str, Manifest] = unpack_manifests(build_cache.load("trees", any_code=True))
     previous_units: dict[str, UnitRecord] = build_cache.load("units") or {}
-    shared_records(previous_units, manifests)  # (memory: a file named by both is held once)
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     stages.lap("cache-load")
     indexes = None

@@ -73,8 +73,8 @@ def pack_manifests(manifests: dict[str, Manifest]) -> Packed:
 
 
 def unpack_manifests(stored: Any) -> dict[str, Manifest]:
-    """The manifests `pack_manifests` stored (none if `stored` is not what it makes). An entry both
-    trees hold is one object, as is each path."""
+    """The manifests `pack_manifests` stored (none if `stored` is not what it makes). Each path
+    is one string for both trees."""
     manifests: dict[str, Manifest] = {}
     try:
         joined, trees = stored
@@ -88,14 +88,9 @@ def unpack_manifests(stored: Any) -> dict[str, Manifest]:
                 (entries[end - ENTRY_SIZE : end] for end in ends),
                 strict=True,
             )
-            if not manifests:
-                manifests[tree] = dict(files)
-                continue
-            first = next(iter(manifests.values()))
-            manifest = manifests[tree] = {}
-            for path, entry in files:
-                same = first.get(path)
-                manifest[path] = same if same is not None and same == entry else entry
+            manifests[tree] = dict(
+                files
+            )  # (sharing the entries both trees hold cost more time than it saved memory)
     except (TypeError, ValueError, AttributeError):
         return {}
     return manifests

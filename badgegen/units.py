@@ -136,26 +136,6 @@ class UnitKeys:
         )
 
 
-def shared_records(records: dict[str, UnitRecord], manifests: Mapping[str, Mapping[str, Entry]]) -> None:
-    """Make `records` (loaded from the cache) use the manifests' own objects for the paths
-    and entries they both name, in place: the same file is then not held twice in memory."""
-    canonical: dict[str, str] = {}
-    for manifest in manifests.values():
-        canonical.update(zip(manifest, manifest, strict=True))
-    trees = list(manifests.values())
-    for unit, (key, files) in records.items():
-        shared = []
-        for path, entry in files:
-            path = canonical.get(path, path)
-            for manifest in trees:
-                known = manifest.get(path)
-                if known == entry:
-                    entry = known
-                    break
-            shared.append((path, entry))
-        records[unit] = (key, tuple(shared))
-
-
 @dataclass
 class UnitOutcome:
     """What producing one unit did."""

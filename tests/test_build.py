@@ -227,6 +227,27 @@ def test_build_py_runs_as_a_command(tmp_path: Path) -> None:
     assert (tmp_path / "s/index.html").is_file()
 
 
+def test_the_program_ends_with_its_exit_code_and_every_line_written(tmp_path: Path) -> None:
+    """Run as a program, badgegen ends the process itself (`cli._exit_at_once`): the exit code
+    and everything printed (to pipes, which buffer) must still come out, for errors too."""
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    (content / "badges" / "semer-en-plein-champ.yaml").write_text("name: [\n", "utf-8")
+    for folder, code, stream, text in (
+        (EXAMPLE, 0, "stdout", "Contenu valide"),
+        (content, 2, "stderr", "yaml"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "badgegen", "validate", "--content", str(folder)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == code, result.stderr
+        assert text in getattr(result, stream)
+
+
 def test_validate_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--content", str(EXAMPLE), "--out", str(tmp_path / "site")]) == 0
     assert capsys.readouterr().out.startswith("Contenu valide : ")
