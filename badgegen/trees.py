@@ -386,31 +386,6 @@ class TreeWriter:
                     folder.rmdir()  # only if empty
         return len(stale)
 
-    def adopt(self, relpath: str, source: Path) -> None:
-        """Publish at `relpath` the file `source`, written by another program, by moving it.
-
-        Why: Pagefind writes thousands of files; reading them back and writing them again
-        would create each file twice. `source` must be on the tree's filesystem (else it is
-        copied). Its bytes are read once, for the manifest and the scan, exactly as `write()`
-        would; a tree that already holds them is left untouched (`source` stays where it is,
-        for its owner to delete), else `source` is renamed over the old name: a new inode, so
-        a hard link shared with the live tree is never changed.
-        """
-        relpath = check_relpath(relpath)
-        if relpath in self.manifest:
-            raise BuildError(f"two outputs for one path: {relpath}")
-        data = source.read_bytes()
-        if self.scan is not None:
-            self.scan(relpath, data)
-        entry = entry_of(data)
-        if not has_file(self.root, relpath, entry, self.old.get(relpath), known=self.known):
-            try:
-                _move(source, self.root / relpath)
-            except OSError:  # another filesystem, or `source` could not be moved: written again
-                entry, _ = sync_file(self.root, relpath, data, None, known=False)
-            self.changed += 1
-        self.manifest[relpath] = entry
-
 
 def has_file(root: Path, relpath: str, entry: Entry, old: Entry | None, *, known: bool) -> bool:
     """Whether the tree at `root` already holds `entry` at `relpath`."""
@@ -420,17 +395,6 @@ def has_file(root: Path, relpath: str, entry: Entry, old: Entry | None, *, known
         return entry_of((root / relpath).read_bytes()) == entry
     except OSError:
         return False
-
-
-def _move(source: Path, target: Path) -> None:
-    """Rename `source` to `target` (which it replaces, if any: the old inode is left untouched)."""
-    try:
-        source.replace(target)
-    except FileNotFoundError:
-        if not source.exists():
-            raise
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source.replace(target)
 
 
 def next_tree(out: Path) -> Path:

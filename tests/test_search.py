@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from browser_support import (
 
 from badgegen import privacy
 from badgegen.render import CONTENT_SECURITY_POLICY
-from badgegen.trees import TreeWriter, entry_of
+from badgegen.trees import TreeWriter
 
 CONTENT = REPO / "content"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
@@ -422,58 +421,11 @@ def test_only_the_first_part_ships_pagefinds_code(sharded: Served) -> None:
         assert not [n for n in names if n.endswith((".js", ".pagefind", ".css"))], part.name
 
 
-# --- the bundle moved into the output tree (TreeWriter.adopt) --------------------------------
+# --- the bundle written into the output tree ----------------------------------------------------
 
 
-def _adopting(tmp_path: Path, old: dict[str, bytes] | None) -> tuple[TreeWriter, list[str]]:
-    """A writer on `tmp_path/next` holding `old` (its manifest known), and the paths it scanned."""
-    root = tmp_path / "next"
-    root.mkdir()
-    for relpath, data in (old or {}).items():
-        (root / relpath).parent.mkdir(parents=True, exist_ok=True)
-        (root / relpath).write_bytes(data)
-    scanned: list[str] = []
-    manifest = {relpath: entry_of(data) for relpath, data in (old or {}).items()}
-    writer = TreeWriter(root, manifest, None, None, scan=lambda relpath, data: scanned.append(relpath))
-    return writer, scanned
-
-
-def _made(tmp_path: Path, name: str, data: bytes) -> Path:
-    file = tmp_path / "bundle" / name
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_bytes(data)
-    return file
-
-
-def test_an_adopted_file_is_moved_scanned_and_recorded(tmp_path: Path) -> None:
-    writer, scanned = _adopting(tmp_path, None)
-    source = _made(tmp_path, "fr_1.pf_fragment", b"chunk")
-    inode = source.stat().st_ino
-    writer.adopt("pagefind/fragment/fr_1.pf_fragment", source)
-    target = writer.root / "pagefind/fragment/fr_1.pf_fragment"
-    assert target.read_bytes() == b"chunk" and target.stat().st_ino == inode, "moved, not copied"
-    assert not source.exists()
-    assert scanned == ["pagefind/fragment/fr_1.pf_fragment"]
-    assert (
-        writer.manifest == {"pagefind/fragment/fr_1.pf_fragment": entry_of(b"chunk")} and writer.changed == 1
-    )
-
-
-def test_an_adopted_file_with_unchanged_bytes_leaves_the_tree_untouched(tmp_path: Path) -> None:
-    writer, scanned = _adopting(tmp_path, {"pagefind/a.pf_index": b"same", "pagefind/b.pf_index": b"old"})
-    live = tmp_path / "live.pf_index"
-    os.link(writer.root / "pagefind/b.pf_index", live)  # shared with the live tree
-    before = (writer.root / "pagefind/a.pf_index").stat().st_ino
-    writer.adopt("pagefind/a.pf_index", _made(tmp_path, "a.pf_index", b"same"))
-    writer.adopt("pagefind/b.pf_index", _made(tmp_path, "b.pf_index", b"new"))
-    assert (writer.root / "pagefind/a.pf_index").stat().st_ino == before and writer.changed == 1
-    assert (writer.root / "pagefind/b.pf_index").read_bytes() == b"new"
-    assert live.read_bytes() == b"old", "a file shared with the live tree is replaced, never rewritten"
-    assert scanned == ["pagefind/a.pf_index", "pagefind/b.pf_index"], "unchanged bytes are scanned too"
-
-
-def test_an_adopted_chunk_with_personal_data_is_found(tmp_path: Path) -> None:
-    """The scan sees the bytes moved, like those written: a chunk with an address refuses the build."""
+def test_a_bundle_chunk_with_personal_data_is_found(tmp_path: Path) -> None:
+    """The scan sees the bundle's bytes like any others: a chunk with an address refuses the build."""
     chunk = gzip.compress(b"pagefind_dcd" + json.dumps({"content": "jeanne.martin@gmail.com"}).encode())
     problems: list[privacy.OutputProblem] = []
     root = tmp_path / "next"
@@ -481,7 +433,7 @@ def test_an_adopted_chunk_with_personal_data_is_found(tmp_path: Path) -> None:
     writer = TreeWriter(
         root, {}, None, None, lambda r, d: problems.extend(privacy.scan_file(r, d, frozenset(), (), "site"))
     )
-    writer.adopt("pagefind/fragment/fr_2.pf_fragment", _made(tmp_path, "fr_2.pf_fragment", chunk))
+    writer.write("pagefind/fragment/fr_2.pf_fragment", chunk)
     assert [(p.path, p.code) for p in problems] == [
         ("site/pagefind/fragment/fr_2.pf_fragment", "published-personal-data")
     ]
