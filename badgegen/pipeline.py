@@ -213,7 +213,8 @@ def _check(config: BuildConfig, *, remember: bool) -> BuildReport:
     if remember:  # also after a refused check: what each file says does not depend on the others
         save_memo(build_cache, memo)
     del memo  # (memory: the parsed files are in `raw` now; the memo's own entries can go)
-    images.prepare_ahead(_images_named(raw, private), config.workers)
+    if not images.PREPARED:  # a cold check (else the cache knows the images: not read twice)
+        images.prepare_ahead(_images_named(raw, private), config.workers)
     resolution = resolve(raw, config.now, config.base_url, private=private)
     registry, signing = resolution.registry, None
     if registry is not None:  # a key that cannot sign stops here (ob3_keys.SigningKeyError)
