@@ -212,7 +212,11 @@ def test_incremental_build_equals_a_clean_build(
 def test_a_deleted_cache_or_tree_changes_nothing(workspace: tuple[Path, Path], tmp_path: Path) -> None:
     """The cache is never needed: without it, or without the next tree, the bytes are the same."""
     content, out = workspace
-    _build(content, out)
+    # Both trees first hold this content: the next tree may still hold the step before's, and
+    # its changed files would count as written below, on top of Pagefind's unstable ones.
+    for _ in range(2):
+        _forget_stamp(out)
+        _build(content, out)
     reference = _files(out)
     shutil.rmtree(out.parent / ".badgegen-cache")
     figures = _build(content, out)  # unknown trees: compared by reading, every unit produced
