@@ -345,6 +345,14 @@ def test_each_award_has_its_own_id_and_salt_and_a_second_one_is_pointed_out(work
             id="narrative-obfuscated-email",
         ),
         pytest.param(
+            ["--badge", "arroser-les-plants", "--narrative", "A arrosé\x07 les plants.", "--email", ZOE],
+            "",
+            "--narrative : ce texte contient un caractère invisible (un code de contrôle).\n"
+            "    → correction : retapez le texte au clavier au lieu de le copier-coller.\n"
+            "Rien n'a été écrit.\n",
+            id="narrative-control-character",
+        ),
+        pytest.param(
             ["--badge", "arroser-les-plants", "--evidence", "photo.jpg", "--email", ZOE],
             "",
             "--evidence : le fichier « photo.jpg » est introuvable dans content/media/.\n"
