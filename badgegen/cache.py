@@ -25,9 +25,10 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator, MutableMapping
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from badgegen import installed
 
 #: Bump when the shape of what is stored changes.
 CACHE_FORMAT = 2
@@ -208,8 +209,8 @@ def _package_digest() -> bytes:
     _update_with_files(digest, PACKAGE_ROOT, files)
     for name in SHAPING_LIBRARIES:
         try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
+            version = installed.version(name)
+        except ModuleNotFoundError:  # (importlib.metadata.PackageNotFoundError)
             version = "-"
         digest.update(f"{name}={version}\n".encode())
     return digest.digest()

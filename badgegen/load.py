@@ -26,10 +26,11 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeGuard
 
+from badgegen import installed
 from badgegen.errors import ContentError, control_character_params, dotted_path, make_error
 from badgegen.parallel import forked_map
 from badgegen.yamlsafe import YamlDocument, YamlProblem, control_characters, decode_utf8, parse_yaml
@@ -610,7 +611,7 @@ def _memo_seed() -> hashlib.blake2b:
     seed = hashlib.blake2b(digest_size=20, person=b"badgegen-memo")
     seed.update(f"{MEMO_FORMAT}\0".encode())
     for library in ("pyyaml", "jsonschema"):
-        seed.update(f"{library} {metadata.version(library)}\0".encode())
+        seed.update(f"{library} {installed.version(library)}\0".encode())
     for module in (errors, messages, privacy, schema, yamlsafe):
         seed.update(Path(str(module.__file__)).read_bytes())
     seed.update(Path(__file__).read_bytes())

@@ -59,12 +59,12 @@ import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar, TypeGuard
 
 import yaml
 
+from badgegen import installed
 from badgegen.errors import BadgegenError, ContentError, dotted_path, make_error
 from badgegen.load import (
     MEDIA_FOLDER,
@@ -821,6 +821,37 @@ def content_addresses(content: Path) -> frozenset[str]:
     )
 
 
+#: The memo's keys of `_remembered_addresses` start with this.
+ADDRESSES_PREFIX = "privacy-addresses:"
+
+
+def _remembered_addresses(
+    root: Path, memo: MutableMapping[str, Any], seen: dict[str, bytes]
+) -> frozenset[str]:
+    """`content_addresses(root)`, remembered in `memo` by the digests of the files it reads.
+
+    Parsing registry.yaml and every issuer file again with PyYAML took a twentieth of a
+    second at every build; their digests are known already (`load_content` found them,
+    in `seen`), so a build where none of them changed reads none of them.
+    """
+    names = ["registry.yaml", *sorted(p.relative_to(root).as_posix() for p in root.glob("issuers/*.y*ml"))]
+    key = _verdict_code().copy()
+    key.update(b"public addresses\0")
+    for name in names:
+        try:
+            digest = file_digest(memo, root / name, seen)[0]
+        except OSError:
+            digest = b"-"
+        key.update(f"{name}\0{len(digest)}\0".encode("utf-8", "surrogateescape") + digest)
+    memo_key = ADDRESSES_PREFIX + key.hexdigest()
+    known = memo.get(memo_key)
+    if type(known) is frozenset and all(type(address) is str for address in known):
+        return known
+    found = content_addresses(root)
+    memo[memo_key] = found
+    return found
+
+
 def _suffix(name: str) -> str:
     """`Path(name).suffix.lower()` of a file name, without making a path."""
     dot = name.rfind(".")
@@ -984,7 +1015,7 @@ def content_errors(
     root = raw.root
     if not root.is_dir():
         return []
-    public = content_addresses(root)
+    public = content_addresses(root) if memo is None else _remembered_addresses(root, memo, raw.digests)
     needles = leaks.environment_needles()
     seed = verdict_seed(public, needles) if memo is not None else None
     shown_as = DisplayPaths()
@@ -1087,7 +1118,7 @@ def _verdict_code() -> hashlib.blake2b:
     from badgegen.ob3 import multibase
 
     seed = memo_seed()
-    seed.update(f"privacy verdict {VERDICT_FORMAT}\0pillow {metadata.version('pillow')}\0".encode())
+    seed.update(f"privacy verdict {VERDICT_FORMAT}\0pillow {installed.version('pillow')}\0".encode())
     seed.update(f"python {sys.version}\0".encode())
     for module in (leaks, multibase):
         seed.update(Path(str(module.__file__)).read_bytes())

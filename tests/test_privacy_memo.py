@@ -66,7 +66,7 @@ def test_same_results_whatever_the_memo(
     memo: dict[str, Any] = {}
     assert outcome(tmp_path, memo) == expected  # empty: filled as it goes
     assert memo
-    assert all(key.startswith(privacy.VERDICT_PREFIX) for key in memo)
+    assert all(key.startswith((privacy.VERDICT_PREFIX, privacy.ADDRESSES_PREFIX)) for key in memo)
     assert outcome(tmp_path, memo) == expected  # warm
     assert outcome(tmp_path, pickle.loads(pickle.dumps(memo))) == expected  # kept on disk
     assert outcome(tmp_path, dict(other_memo)) == expected  # filled by other content
@@ -230,3 +230,23 @@ def test_read_bytes_reads_every_byte(tmp_path: Path) -> None:
         assert read_bytes(path) == path.read_bytes()
     with pytest.raises(FileNotFoundError):
         read_bytes(tmp_path / "absent")
+
+
+def test_a_warm_memo_spares_parsing_the_public_addresses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """registry.yaml and the issuer files are parsed again only when one of them changed."""
+    make_content(None, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    memo: dict[str, Any] = {}
+    expected = outcome(tmp_path, memo)
+    parsed: list[Path] = []
+    real = privacy.content_addresses
+    monkeypatch.setattr(privacy, "content_addresses", lambda root: parsed.append(root) or real(root))
+    assert outcome(tmp_path, memo) == expected
+    assert parsed == []
+    issuer = tmp_path / "content" / "issuers" / "reseau-exemple.yaml"
+    issuer.write_text(issuer.read_text("utf-8") + "# une ligne de plus\n", "utf-8")
+    changed = outcome(tmp_path, memo)
+    assert parsed == [tmp_path / "content"]
+    assert changed == outcome(tmp_path, None)
