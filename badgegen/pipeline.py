@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from badgegen.errors import BadgegenError, ContentError, ContentErrors, StrictMo
 from badgegen.load import (
     MEDIA_FOLDER,
     RawContent,
+    Status,
     file_digest,
     load_content,
     load_private,
@@ -185,7 +186,9 @@ def open_cache(config: BuildConfig) -> BuildCache:
     return BuildCache(config.cache_folder, code_fingerprint(config.templates))
 
 
-def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
+def check(
+    config: BuildConfig, *, remember: bool = False, statuses: Mapping[str, Status] | None = None
+) -> BuildReport:
     """Load and validate the content; raise `ContentErrors` listing every problem.
 
     The build cache is read (what was already parsed and prepared is not again), and
@@ -195,18 +198,21 @@ def check(config: BuildConfig, *, remember: bool = False) -> BuildReport:
     thousands of objects, and each full collection that resolving triggered walked them
     all (resolving 10 000 awards took 0.15 s without collections, up to 0.9 s with them).
     Nothing made here forms reference cycles.
+
+    `statuses`: the content files' statuses, when the build already looked at them
+    (`uptodate.scan`), by absolute path.
     """
     with paused_gc():
-        return _check(config, remember=remember)
+        return _check(config, remember=remember, statuses=statuses)
 
 
-def _check(config: BuildConfig, *, remember: bool) -> BuildReport:
+def _check(config: BuildConfig, *, remember: bool, statuses: Mapping[str, Status] | None) -> BuildReport:
     delivery = config.delivery_folder if config.deliver else None
     restricted_mod.check_folders(config.content, config.out, config.private_folder, delivery)
     build_cache = open_cache(config)
     images.PREPARED.update(build_cache.load("images") or {})
     memo = load_memo(build_cache)
-    raw = load_content(config.content, memo=memo, jobs=config.workers)
+    raw = load_content(config.content, memo=memo, jobs=config.workers, statuses=statuses)
     private = load_private(config.private_folder)  # never remembered: restricted content stays in private/
     # Personal data, spreadsheets, EXIF, keys; the same in the private folder (never remembered).
     found = privacy.content_errors(raw, memo=memo, jobs=config.workers) + privacy.content_errors(private)
@@ -269,7 +275,7 @@ def build(config: BuildConfig) -> BuildReport:
             return unchanged
         uptodate.forget(config.cache_folder)
     stages = Stages()
-    report = check(config, remember=True)
+    report = check(config, remember=True, statuses=inputs.statuses if inputs is not None else None)
     stages.lap("check")
     gc.freeze()  # the registry lives until the end: later collections need not walk it again
     try:

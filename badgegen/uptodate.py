@@ -56,6 +56,8 @@ STAMP_FORMAT = 1
 STAMP_NAME = "up-to-date.pickle"
 #: As `load.RACY_MARGIN_NS`: a file changed this close to the build is not vouched for.
 RACY_MARGIN_NS = 2_000_000_000
+#: As `load.Status`: (size, modification and change times in ns, inode, device).
+Status = tuple[int, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Inputs:
     """What a build is about to read: every file's status, and the content digest of the
     fresh ones (changed less than `RACY_MARGIN_NS` before they were looked at)."""
 
-    statuses: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    statuses: dict[str, Status] = field(default_factory=dict)
     fresh: dict[str, bytes | None] = field(default_factory=dict)  # None: could not be read
 
     def refresh(self, path: Path) -> None:
@@ -150,7 +152,7 @@ def _content_digest(path: str) -> bytes | None:
     return digest.digest()
 
 
-def _status(path: str) -> tuple[int, ...] | None:
+def _status(path: str) -> Status | None:
     try:
         info = os.stat(path)  # noqa: PTH116 (a str path: tens of thousands, no Path objects)
     except OSError:

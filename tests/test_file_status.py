@@ -69,3 +69,34 @@ def test_content_read_through_remembered_status_is_the_same(tmp_path: Path, sett
     fresh = load.load_content(content)
     assert [d.data for d in again.documents] == [d.data for d in fresh.documents]
     assert [d.data for d in again.documents] != [d.data for d in first.documents]
+
+
+def test_statuses_given_by_the_build_spare_asking_and_what_is_remembered_is_looked_at_anew(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's scan found every file's status (`uptodate.scan`): a file known by it is not
+    asked again; a file to read is, so that the status remembered with its digest is the one
+    it had right before it was read (not one taken earlier, before a change)."""
+    from badgegen import uptodate
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    memo: dict[str, object] = {}
+    load.load_content(content, memo=memo)  # every file remembered by its status
+    statuses = uptodate.scan([content]).statuses
+    asked: list[str] = []
+    real = load.file_status
+    monkeypatch.setattr(load, "file_status", lambda name: asked.append(name) or real(name))
+    again = load.load_content(content, memo=memo, statuses=statuses)
+    assert asked == []
+    assert [d.data for d in again.documents] == [d.data for d in load.load_content(content).documents]
+    # Changed after the scan: its status as scanned is stale; it is read, asked anew.
+    award = next(content.glob("awards/*/3zmiiuocrbqukwotd3u3.yaml"))
+    statuses = uptodate.scan([content]).statuses
+    time.sleep(0.01)
+    award.write_text(award.read_text("utf-8").replace("deux mois", "trois mois"), "utf-8")
+    changed = load.load_content(content, memo=memo, statuses={**statuses, str(award): (0, 0, 0, 0, 0)})
+    assert asked == [str(award)]
+    assert [d.data for d in changed.documents] == [d.data for d in load.load_content(content).documents]
+    remembered = [key for key in memo if key.startswith(load.STAT_PREFIX + str(award) + "\0")]
+    assert f"{load.STAT_PREFIX}{award}\0" + "\0".join(map(str, real(str(award)))) in remembered
