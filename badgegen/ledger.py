@@ -212,7 +212,7 @@ def check(raw: RawContent, registry: Registry | None, base_url: str | None = Non
     if not ledger.lines:
         return []
     if registry is not None:
-        missing = ledger.paths - permanent_paths(registry)
+        missing = ledger.lines.keys() - permanent_paths(registry)  # (no set of every line)
         if not registry.signed:  # without the key, OB 3.0 files cannot be built: not checked
             missing = {path for path in missing if not is_ob3(path)}
         base = registry.site.base_url
