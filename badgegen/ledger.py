@@ -29,12 +29,14 @@ an address (a media file holding personal data, say), and shows in review.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from badgegen import urls
 from badgegen.errors import BuildError, ContentError, make_error
@@ -190,6 +192,67 @@ def ob3_paths(registry: Registry) -> set[str]:
         if award.badge.image.format == "svg":
             paths.add(urls.credential_svg(award))
     return paths
+
+
+#: Bump when what `shape_digest` covers changes.
+SHAPE_FORMAT = 1
+
+
+def shape_digest(registry: Registry) -> bytes:
+    """A digest of everything `permanent_paths(registry)` is made of: the languages, whether
+    the build signs, and the ids, slugs, image formats and translations its paths name.
+
+    Two registries with the same digest have the same permanent paths; computing it takes a
+    small part of the time of making those paths (250 000 at 50 000 awards) and comparing
+    them with the ledger, which a build whose content kept its shape need not do (`Verified`).
+    """
+    lines = [f"{SHAPE_FORMAT} {' '.join(registry.site.languages)} {registry.signed}"]
+    lines += [
+        f"i {i.slug} {i.image.format if i.image is not None else '-'}" for i in registry.issuers.values()
+    ]
+    lines += [
+        f"b {b.slug} {b.image.format} {' '.join(badge_translations(b))}" for b in registry.badges.values()
+    ]
+    lines += [f"a {a.id} {a.badge.image.format}" for a in registry.awards.values()]
+    lines += [f"e {e.id}" for e in registry.endorsements.values()]
+    lines += [f"m {name}" for name in registry.media]
+    lines += [f"p {e.slug}" for e in registry.earners.values()]
+    text = "\n".join(lines).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=20, person=b"badgegen-ledger").digest()
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What a successful build knew of the ledger, kept in the build cache: for a registry
+    of this `shape`, the ledger file as it then was (`status`) lists no path the build
+    does not publish, and, when `complete`, lists every one it does.
+
+    A build whose registry has the same shape and whose ledger file is untouched (its
+    size, times, inode) neither checks nor records again: the answers would be the same.
+    """
+
+    shape: bytes
+    status: tuple[int, ...] | None
+    complete: bool
+
+
+def ledger_status(content: Path) -> tuple[int, ...] | None:
+    """The status of the ledger file (None when there is none): any write changes it."""
+    try:
+        info = ledger_file(content).stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def still_verified(remembered: Any, shape: bytes, content: Path) -> Verified | None:
+    """`remembered` (from the build cache) if it still holds for this registry's `shape` and
+    the ledger file as it is now, else None (check and record as usual)."""
+    if not isinstance(remembered, Verified) or remembered.shape != shape:
+        return None
+    if remembered.status is None or remembered.status != ledger_status(content):
+        return None
+    return remembered
 
 
 def owner(path: str) -> tuple[str, str]:

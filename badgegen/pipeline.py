@@ -131,6 +131,10 @@ class BuildReport:
     files: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     ledger_added: int = 0  # paths added to content/published.txt by this build
+    #: The registry's `ledger.shape_digest`, and what the build cache knew of the ledger
+    #: for it (None: the ledger was checked).
+    ledger_shape: bytes | None = None
+    ledger_known: ledger.Verified | None = None
     #: The key that signs OB 3.0 credentials, or None (then no OB 3.0 file is published).
     signing: ob3_keys.SigningKey | None = None
     signed: int = 0  # documents given a proof (credentials, endorsements, status lists)
@@ -226,7 +230,14 @@ def _check(config: BuildConfig, *, remember: bool, statuses: Mapping[str, Status
     if registry is not None:  # a key that cannot sign stops here (ob3_keys.SigningKeyError)
         signing = ob3_keys.load(registry.site, config.content)
         registry = replace(registry, signed=signing is not None)
-    resolution.errors.extend(ledger.check(raw, registry, config.base_url))
+    shape = ledger.shape_digest(registry) if registry is not None else None
+    known_ledger = (
+        ledger.still_verified(build_cache.load("ledger"), shape, config.content)
+        if shape is not None
+        else None
+    )
+    if known_ledger is None:  # (else this ledger was checked for a registry of this shape)
+        resolution.errors.extend(ledger.check(raw, registry, config.base_url))
     resolution.errors.extend(found)
     media = {  # (each media file's digest was found by the privacy pass, which reads every file)
         name: file_digest({}, config.content / MEDIA_FOLDER / name, raw.digests)[0]
@@ -242,6 +253,7 @@ def _check(config: BuildConfig, *, remember: bool, statuses: Mapping[str, Status
         registry, resolution.warnings, signing=signing, raw=raw, cache=build_cache, media=media
     )
     report.restricted = resolution.restricted or Restricted()
+    report.ledger_shape, report.ledger_known = shape, known_ledger
     return report
 
 
@@ -479,8 +491,10 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         used = ob3.signer.memo_keys | ob3.worker_memo_keys
         build_cache.save("ob3-proofs", {key: proofs[key] for key in used if key in proofs}, any_code=True)
     stages.lap("cache-save")
+    known_ledger = report.ledger_known
     if config.update_ledger:
-        report.ledger_added = ledger.record(config.content, registry, report.files)
+        complete = known_ledger is not None and known_ledger.complete  # (nothing to add: not again)
+        report.ledger_added = 0 if complete else ledger.record(config.content, registry, report.files)
         if indexes is not None:
             report.status_added = ob3_status.record(indexes)
     if delivery is not None:  # last: once the site and the indexes it names are recorded
@@ -490,6 +504,10 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         report.delivery = restricted_mod.skipped(
             report.restricted, config.private_folder, config.delivery_folder, why
         )
+    if report.ledger_shape is not None:  # checked (and recorded): not again while both stay the same
+        complete = config.update_ledger or (known_ledger is not None and known_ledger.complete)
+        status = ledger.ledger_status(config.content)
+        build_cache.save("ledger", ledger.Verified(report.ledger_shape, status, complete))
     stages.lap("ledger")
     report.seconds = time.perf_counter() - started
     report.stages = stages.seconds
