@@ -287,9 +287,13 @@ def build(config: BuildConfig) -> BuildReport:
             return unchanged
         uptodate.forget(config.cache_folder)
     stages = Stages()
-    report = check(config, remember=True, statuses=inputs.statuses if inputs is not None else None)
+    with paused_gc():
+        report = check(config, remember=True, statuses=inputs.statuses if inputs is not None else None)
+        # The registry lives until the end: later collections need not walk it again. Frozen
+        # before the collector is enabled again: the first collection after the pause walked
+        # everything the check made (0.06 s at 10 000 awards).
+        gc.freeze()
     stages.lap("check")
-    gc.freeze()  # the registry lives until the end: later collections need not walk it again
     try:
         report = _build(config, report, stages, started)
     finally:
