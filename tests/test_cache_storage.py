@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from badgegen import cache
 from badgegen.cache import BuildCache
 from badgegen.trees import entry_of, pack_manifests, unpack_manifests
@@ -29,3 +32,19 @@ def test_manifests_are_packed_and_unpacked_as_they_were() -> None:
     manifests = {"1:2": following, "1:3": live, "1:4": {}}
     assert unpack_manifests(pack_manifests(manifests)) == manifests  # (a lookup: the order is not kept)
     assert unpack_manifests(None) == {} and unpack_manifests(("a", (("1:2", b"\x01", b"short"),))) == {}
+
+
+PATHS = st.sampled_from(["a", "b/index.html", "c.json", "é/d.png", "assertions/x.svg", "z"])
+MANIFEST = st.dictionaries(PATHS, st.binary(min_size=1, max_size=8).map(entry_of), max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.sampled_from(["1:2", "1:3", "1:4"]), MANIFEST, max_size=3))
+def test_any_manifests_come_back_as_they_were(manifests: dict[str, dict[str, bytes]]) -> None:
+    """Trees holding every path, some, or none; in any order."""
+    assert unpack_manifests(pack_manifests(manifests)) == manifests
+
+
+def test_a_tree_with_entries_not_of_ours_is_left_out() -> None:
+    manifests = {"1:2": {"a": entry_of(b"x")}, "1:3": {"a": b"short", "b": b"12345678901234567890x"}}
+    assert unpack_manifests(pack_manifests(manifests)) == {"1:2": manifests["1:2"]}
