@@ -191,7 +191,7 @@ def _list_folder(
         shown_folder, as_given = shown.folder(where), where.as_posix()  # once per folder
         for name, is_link in names:
             path = where / name
-            stem = name[: -len(_suffix(name))] if _suffix(name) else name  # (Path.stem)
+            stem = name[:-5] if len(name) > 5 else name  # (Path.stem: every name ends with .yaml)
             text = shown(path, True) if is_link else DisplayPaths.in_folder(shown_folder, as_given, name)
             files.append(_File(path, kind, stem, text, placement, where.name))
 
@@ -200,8 +200,10 @@ def _read_files(
     content: RawContent, files: list[_File], memo: MutableMapping[str, Any] | None, jobs: int
 ) -> None:
     """Read `files` in order, adding their documents (or their problems) to `content`."""
-    keys = _study_unknown(content, files, memo, jobs) if memo is not None else [None] * len(files)
-    for file, key in zip(files, keys, strict=True):
+    keys, entries = (
+        _study_unknown(content, files, memo, jobs) if memo is not None else ([None] * len(files),) * 2
+    )
+    for file, key, entry in zip(files, keys, entries, strict=True):
         doc = _read(
             content,
             file.path,
@@ -212,6 +214,7 @@ def _read_files(
             file.placement,
             file.folder,
             key,
+            entry,
         )
         if doc is not None:
             content.documents.append(doc)
@@ -221,28 +224,35 @@ def _read_files(
 
 def _study_unknown(
     content: RawContent, files: list[_File], memo: MutableMapping[str, Any], jobs: int
-) -> list[str | None]:
+) -> tuple[list[str | None], list[MemoEntry | None]]:
     """Put in `memo` what the files it does not know say (`study`), on `jobs` processes.
 
     Returns each file's memo key (from its digest; None when it is not read: bad name, or
-    unreadable), so that reading it next does not look at its status again.
+    unreadable) and its memo entry, so that reading it next looks neither at its status
+    nor in the memo again.
     """
     keys: list[str | None] = []
+    entries: list[MemoEntry | None] = []
+    cwd = os.getcwd()  # noqa: PTH109 (a str, once, not once per file)
     # Files to read in a worker: (place in keys, its status, what `_study_file` needs).
     unknown: list[tuple[int, Status | None, tuple[str, str, str, bytes | None]]] = []
     for file in files:
         keys.append(None)
+        entries.append(None)
         if not SLUG_RE.match(file.stem):
             continue  # refused by its name, never read (`_read`)
         try:
-            name, status, digest = known_digest(memo, file.path, content.digests, content.statuses)
+            name, status, digest = known_digest(memo, file.path, content.digests, content.statuses, cwd)
         except OSError:
             continue  # `_read` meets it again and says what is wrong
         if digest is None:  # not known by its status: the worker hashes it too (not read twice)
             unknown.append((len(keys) - 1, status, (file.kind, file.placement, name, None)))
             continue
         key = keys[-1] = memo_key_for(file.kind, file.placement, digest)
-        if not _is_study(memo.get(key)):
+        known = memo.get(key)
+        if _is_study(known):
+            entries[-1] = known
+        else:
             unknown.append((len(keys) - 1, None, (file.kind, file.placement, name, digest)))
     global _WORKER_MEMO
     _WORKER_MEMO = memo
@@ -257,9 +267,12 @@ def _study_unknown(
         if status is not None:
             remember_digest(memo, name, status, digest, content.digests)
         key = keys[place] = memo_key_for(kind, placement, digest)
-        if entry is not None and not _is_study(memo.get(key)):
-            memo[key] = entry
-    return keys
+        known = memo.get(key)
+        if _is_study(known):
+            entries[place] = known
+        elif entry is not None:
+            memo[key] = entries[place] = entry
+    return keys, entries
 
 
 #: The memo, for `_study_file` (set before the workers fork, so they inherit it).
@@ -468,9 +481,11 @@ def _read(
     placement: str,
     folder: str,
     key: str | None = None,
+    known: MemoEntry | None = None,
 ) -> RawDocument | None:
     """Read one file, recording (not raising) any reading problem; `key`: its memo key, when
-    already known (`_study_unknown`): used if the memo holds what the file says under it."""
+    already known (`_study_unknown`): used if the memo holds what the file says under it;
+    `known`: that entry itself, when `_study_unknown` found it."""
     if kind != "registry" and not SLUG_RE.match(doc_id):
         content.errors.append(
             make_error(shown, (1, 1), "bad-file-name", "", name=path.name, suggestion=suggest_slug(doc_id))
@@ -479,7 +494,7 @@ def _read(
     if memo is None:
         data, marks, problems, digest = memo_entry(kind, read_bytes(path))
     else:
-        entry = memo.get(key) if key is not None else None
+        entry = known if known is not None else memo.get(key) if key is not None else None
         if not _is_study(entry):
             digest, raw = file_digest(memo, path, content.digests, content.statuses)
             key = memo_key_for(kind, placement, digest)
@@ -543,6 +558,7 @@ def file_digest(
     path: Path | str,
     seen: dict[str, bytes] | None = None,
     statuses: Mapping[str, Status] | None = None,
+    cwd: str | None = None,
 ) -> tuple[bytes, bytes | None]:
     """The `content_digest` of `path`, and its bytes when they had to be read.
 
@@ -555,9 +571,10 @@ def file_digest(
 
     `seen`: the digests found so far in this run (`RawContent.digests`), by absolute path;
     a file already in it is not looked at again (its bytes are then not returned).
-    `statuses`: the files' statuses as this run found them (`RawContent.statuses`).
+    `statuses`: the files' statuses as this run found them (`RawContent.statuses`); `cwd`:
+    the working folder, asked once by a caller looking at many files.
     """
-    name, status, known = known_digest(memo, path, seen, statuses)
+    name, status, known = known_digest(memo, path, seen, statuses, cwd)
     if known is not None:
         return known, None
     assert status is not None
@@ -572,13 +589,15 @@ def known_digest(
     path: Path | str,
     seen: dict[str, bytes] | None = None,
     statuses: Mapping[str, Status] | None = None,
+    cwd: str | None = None,
 ) -> tuple[str, Status | None, bytes | None]:
     """The first half of `file_digest`, without reading: (the absolute path, the file's
-    status when it was looked at, the digest if `seen` or the memo knows it, else None)."""
+    status when it was looked at, the digest if `seen` or the memo knows it, else None).
+    `cwd`: the working folder, when the caller asked for it once for many files."""
     # As `path.absolute()` and `path.stat()`, on str paths: no path objects for 50 000 files.
     name = os.fspath(path)
     if not name.startswith("/"):
-        name = f"{os.getcwd()}/{name}"  # noqa: PTH109
+        name = f"{cwd or os.getcwd()}/{name}"  # noqa: PTH109
     if seen is not None:
         known_now = seen.get(name)
         if known_now is not None:

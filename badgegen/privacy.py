@@ -1022,6 +1022,7 @@ def content_errors(
     verdicts: list[tuple[ContentError, ...] | None] = []
     unknown: list[tuple[int, str | None, _VerdictJob]] = []  # (place in verdicts, memo key, job)
     folders: dict[Path, tuple[str | None, str]] = {}  # how each folder is shown, and given
+    cwd = os.getcwd()  # noqa: PTH109 (a str, once, not once per file)
     for parts, folder, is_link in content_files(root):
         if folder not in folders:
             folders[folder] = (shown_as.folder(folder), folder.as_posix())
@@ -1036,7 +1037,7 @@ def content_errors(
             unknown.append((len(verdicts), None, (shown, relative, path, None, public, needles)))
             verdicts.append(None)
             continue
-        digest, data = file_digest(memo, path, raw.digests)
+        digest, data = file_digest(memo, path, raw.digests, None, cwd)
         key = verdict_key_for(seed, shown, relative, digest)
         found = memo.get(key)
         if _is_verdict(found):
