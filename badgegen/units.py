@@ -48,11 +48,17 @@ PARALLEL_THRESHOLD = 48
 
 
 def _digest(*parts: bytes) -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.digest()
+    """A digest of `parts`, each after its length (so that no two lists of parts collide).
+
+    Hashed in one call on their concatenation, which is what updating part by part hashes:
+    a build computes one per award and per endorsement (20 000 at 10 000 awards)."""
+    return hashlib.blake2b(
+        b"".join([len(part).to_bytes(8, "big") + part for part in parts]), digest_size=16
+    ).digest()
+
+
+#: `_digest()` of no part: the endorsements of an award that has none (most of them).
+_NOTHING = _digest()
 
 
 class UnitKeys:
@@ -124,14 +130,15 @@ class UnitKeys:
 
     def award(self, award: Award, *extra: bytes) -> bytes:
         """The key of `award`'s unit; `extra` adds what only some builds have (OB 3.0 index)."""
-        endorsed = [self.endorsement(e) for e in self.registry.endorsements_of("award", award.id)]
+        endorsements = self.registry.endorsements_of("award", award.id)
+        endorsed = _digest(*[self.endorsement(e) for e in endorsements]) if endorsements else _NOTHING
         return _digest(
             self.global_digest,
             self._document("award", award.id),
             self.badge(award.badge),
             self.registry.status(award).encode(),
             self._earner_of_award.get(award.id, b"-"),
-            _digest(*endorsed),
+            endorsed,
             *extra,
         )
 

@@ -112,3 +112,18 @@ def test_sitemap_escapes_are_those_of_xml_sax_saxutils(text: str) -> None:
 
     assert render.xml_escape(text) == saxutils.escape(text)
     assert render.quoteattr(text) == saxutils.quoteattr(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.binary(max_size=40), max_size=8))
+def test_unit_key_digests_are_those_of_updating_part_by_part(parts: list[bytes]) -> None:
+    """`units._digest` hashes the parts in one call: the same digest as one update per part."""
+    import hashlib
+
+    from badgegen import units
+
+    reference = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        reference.update(len(part).to_bytes(8, "big"))
+        reference.update(part)
+    assert units._digest(*parts) == reference.digest()
