@@ -25,6 +25,10 @@ says that OB 3.0 was skipped.
 deterministic bytes); `badgegen validate`, `serve` and `build --frozen-ledger`
 only check. Removing a line by hand is the one deliberate way to stop publishing
 an address (a media file holding personal data, say), and shows in review.
+
+A build whose registry kept its shape (`shape_digest`) and whose ledger file is
+untouched neither checks nor records the ledger again: the build cache keeps what the
+last build verified (`Verified`).
 """
 
 from __future__ import annotations

@@ -30,7 +30,15 @@ import jinja2
 
 from badgegen import bake, images, jsonld, ledger, privacy, qr, search, uptodate, urls
 from badgegen import restricted as restricted_mod
-from badgegen.cache import BuildCache, RecordingDict, code_fingerprint, default_folder
+from badgegen.cache import (
+    DELTA_SLACK,
+    BuildCache,
+    RecordingDict,
+    code_fingerprint,
+    default_folder,
+    dict_with_delta,
+    save_dict,
+)
 from badgegen.errors import BadgegenError, ContentError, ContentErrors, StrictModeError
 from badgegen.load import (
     MEDIA_FOLDER,
@@ -58,7 +66,16 @@ from badgegen.render import (
 from badgegen.render import prepare as prepare_templates
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
-from badgegen.trees import Manifest, TreeWriter, next_tree, pack_manifests, unpack_manifests, updated_output
+from badgegen.trees import (
+    Manifest,
+    TreeWriter,
+    delta_size,
+    manifests_delta,
+    next_tree,
+    pack_manifests,
+    unpack_manifests,
+    updated_output,
+)
 from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -379,8 +396,14 @@ def _leave_stamp(config: BuildConfig, inputs: uptodate.Inputs, report: BuildRepo
 def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: float) -> BuildReport:
     registry, raw, build_cache = report.registry, report.raw, report.cache
     assert registry is not None and raw is not None and build_cache is not None
-    manifests: dict[str, Manifest] = unpack_manifests(build_cache.load("trees", any_code=True))
-    previous_units: dict[str, UnitRecord] = build_cache.load("units") or {}
+    # The two large parts are kept as a base and a delta (`BuildCache.load_with_delta`).
+    packed, trees_delta, trees_identity = build_cache.load_with_delta("trees", any_code=True)
+    manifests: dict[str, Manifest] = unpack_manifests(packed, trees_delta)
+    stored_trees = set(manifests)
+    del packed
+    units_base, units_delta, units_identity = build_cache.load_with_delta("units")
+    units_base = units_base if isinstance(units_base, dict) else {}
+    previous_units: dict[str, UnitRecord] = dict_with_delta(units_base, units_delta)
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     stages.lap("cache-load")
     indexes = None
@@ -476,14 +499,25 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         )
         stages.lap("search")
     stages.lap("flip")
+    new_trees_delta = (
+        manifests_delta(trees_delta, stored_trees, manifests, writer.old, writer.manifest)
+        if writer.known and trees_identity is not None
+        else None
+    )
     writer.old = writer.live = {}  # (memory: what the trees held before; `manifests` says it now)
     report.files = writer.written
     report.files_written, report.files_copied = writer.changed, writer.copied
-    build_cache.save("trees", pack_manifests(manifests), any_code=True)
-    del manifests
+    entries = sum(len(manifest) for manifest in manifests.values())
+    if (
+        new_trees_delta is None
+        or delta_size(new_trees_delta) > DELTA_SLACK * entries
+        or not build_cache.save_delta("trees", trees_identity, new_trees_delta, any_code=True)
+    ):
+        build_cache.save_base("trees", pack_manifests(manifests), any_code=True)
+    del manifests, new_trees_delta
     writer.manifest = {}  # (memory: each part of the cache is let go once saved)
-    build_cache.save("units", units.records)
-    units.records = {}
+    save_dict(build_cache, "units", units.records, units_base, units_identity)
+    units.records = units_base = {}
     build_cache.save("search", search_records)
     del search_records
     build_cache.save("qr", qr.used_paths())

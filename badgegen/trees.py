@@ -81,9 +81,58 @@ def pack_manifests(manifests: dict[str, Manifest]) -> Packed:
     return "\0".join(order), tuple(trees)
 
 
-def unpack_manifests(stored: Any) -> dict[str, Manifest]:
-    """The manifests `pack_manifests` stored (none if `stored` is not what it makes). Each path
-    is one string for both trees."""
+def unpack_manifests(stored: Any, delta: Any = None) -> dict[str, Manifest]:
+    """The manifests `pack_manifests` stored (none if `stored` is not what it makes), with the
+    `manifests_delta` saved since applied. Each path is one string for both trees."""
+    manifests = _unpacked(stored)
+    if delta is None or not manifests:
+        return manifests
+    try:
+        for tree, (changed, removed) in delta.items():
+            manifest = manifests[tree]  # (a delta for a tree the base does not hold: not ours)
+            for path in removed:
+                manifest.pop(path, None)
+            manifest.update(changed)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return {}
+    return manifests
+
+
+#: What changed in each tree since the manifests were last stored whole: tree → (its paths
+#: whose entry changed or is new → that entry, the paths it no longer holds).
+ManifestsDelta = dict[str, tuple[dict[str, Entry], set[str]]]
+
+
+def manifests_delta(
+    previous: Any, stored_trees: set[str], manifests: dict[str, Manifest], old: Manifest, new: Manifest
+) -> ManifestsDelta | None:
+    """The delta from the stored manifests (holding `stored_trees`, plus the delta `previous`)
+    to `manifests`, of which only the tree whose manifest went from `old` to `new` changed
+    (`updated_output`); None when the trees are not those stored (then store them whole)."""
+    if set(manifests) != stored_trees or not isinstance(previous, dict | None):
+        return None
+    following = next((tree for tree, manifest in manifests.items() if manifest is new), None)
+    if following is None:
+        return None
+    delta: ManifestsDelta = {
+        tree: (dict(changed), set(removed)) for tree, (changed, removed) in (previous or {}).items()
+    }
+    changed, removed = delta.setdefault(following, ({}, set()))
+    for path, entry in new.items():
+        if old.get(path) != entry:
+            changed[path] = entry
+            removed.discard(path)
+    for path in old.keys() - new.keys():
+        changed.pop(path, None)
+        removed.add(path)
+    return delta
+
+
+def delta_size(delta: ManifestsDelta) -> int:
+    return sum(len(changed) + len(removed) for changed, removed in delta.values())
+
+
+def _unpacked(stored: Any) -> dict[str, Manifest]:
     manifests: dict[str, Manifest] = {}
     try:
         joined, trees = stored

@@ -26,7 +26,6 @@ workers, each writing its own files into the next tree (`badgegen.trees`).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from typing import Any
 
 from badgegen.load import RawContent, data_digest
 from badgegen.model import Award, BadgeClass, Earner, Endorsement, Issuer, Registry
+from badgegen.parallel import can_fork
 from badgegen.privacy import OutputProblem, scan_file
 from badgegen.trees import Entry, Folders, TreeWriter, check_relpath, sync_file
 
@@ -260,10 +260,12 @@ def build_units(
 def _run(job: _Job, todo: list[str], jobs: int, threshold: int) -> Iterator[UnitOutcome]:
     """Produce the units of `todo`, in order, in this process or in `jobs` forked workers."""
     global _JOB
-    if jobs <= 1 or len(todo) < max(threshold, 1) or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(todo) < max(threshold, 1) or not can_fork():
         for unit in todo:
             yield _produce_one(job, unit)
         return
+    import multiprocessing  # (here: only the builds that produce many units need it)
+
     _JOB = job
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
