@@ -88,12 +88,19 @@ def _build(content: Path, out: Path, *extra: str) -> int:
     return main(["build", "--content", str(content), "--out", str(out), "--base-url", BASE, *extra])
 
 
-def test_a_build_of_the_same_shape_neither_checks_nor_records_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the example content, built once (its ledger recorded and remembered)."""
     content, out = tmp_path / "content", tmp_path / "site"
     shutil.copytree(EXAMPLE, content)
     assert _build(content, out) == 0
+    return content, out
+
+
+def test_a_build_of_the_same_shape_neither_checks_nor_records_again(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content, out = built
     calls: list[str] = []
     check, record = ledger.check, ledger.record
     monkeypatch.setattr(ledger, "check", lambda *a, **k: calls.append("check") or check(*a, **k))
@@ -111,12 +118,10 @@ def test_a_build_of_the_same_shape_neither_checks_nor_records_again(
 
 
 def test_a_line_removed_from_the_ledger_by_hand_is_checked_again(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The cache vouches for the ledger file as it was: any write to it means a full check."""
-    content, out = tmp_path / "content", tmp_path / "site"
-    shutil.copytree(EXAMPLE, content)
-    assert _build(content, out) == 0
+    content, out = built
     published = content / "published.txt"
     before = published.read_text("utf-8")
     published.write_text(before.replace(f"assertions/{AWARD}.json\n", ""), "utf-8")
@@ -129,11 +134,9 @@ def test_a_line_removed_from_the_ledger_by_hand_is_checked_again(
 
 
 def test_a_frozen_build_leaves_the_recording_to_the_next_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    content, out = tmp_path / "content", tmp_path / "site"
-    shutil.copytree(EXAMPLE, content)
-    assert _build(content, out) == 0
+    content, out = built
     CHANGES["new award"](content)
     assert _build(content, out, "--frozen-ledger") == 0
     assert _build(content, out, "--frozen-ledger") == 0  # same shape, same ledger: still incomplete
