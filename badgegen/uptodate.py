@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when what a stamp holds changes.
-STAMP_FORMAT = 1
+STAMP_FORMAT = 2
 STAMP_NAME = "up-to-date.pickle"
 #: As `load.RACY_MARGIN_NS`: a file changed this close to the build is not vouched for.
 RACY_MARGIN_NS = 2_000_000_000
@@ -91,12 +91,25 @@ class Inputs:
 
     statuses: dict[str, Status] = field(default_factory=dict)
     fresh: dict[str, bytes | None] = field(default_factory=dict)  # None: could not be read
+    #: `statuses_digest()`, kept until a status changes: a build asks before and after.
+    _digest: bytes | None = field(default=None, repr=False)
+
+    def statuses_digest(self) -> bytes:
+        """A digest of every path and status, sorted by path (computed once while they stay)."""
+        if self._digest is None:
+            digest = hashlib.blake2b(digest_size=20, person=b"badgegen-inputs")
+            for path in sorted(self.statuses):
+                digest.update(f"{path}\0{self.statuses[path]}\n".encode())
+            self._digest = digest.digest()
+        return self._digest
 
     def refresh(self, path: Path) -> None:
         """Look again at a file the build itself wrote (the ledger, the status list)."""
         key = str(path.absolute())
         status = _status(key)
         self.fresh.pop(key, None)
+        if status != self.statuses.get(key):
+            self._digest = None
         if status is None:
             self.statuses.pop(key, None)
             return
@@ -172,8 +185,7 @@ def inputs_digest(inputs: Inputs, code: bytes, options: tuple[Any, ...], trees: 
     """One digest of the inputs' statuses, the code, the options and the output trees."""
     digest = hashlib.blake2b(digest_size=20, person=b"badgegen-stamp")
     digest.update(repr((STAMP_FORMAT, sys.version, code, options, trees)).encode())
-    for path in sorted(inputs.statuses):
-        digest.update(f"{path}\0{inputs.statuses[path]}\n".encode())
+    digest.update(inputs.statuses_digest())
     return digest.digest()
 
 

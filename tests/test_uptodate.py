@@ -279,3 +279,19 @@ def test_without_the_fresh_file_rule_such_a_change_would_be_missed(
     _build(content, out)
     _same_size_change(content / "earners" / "lou.yaml")
     assert _build(content, out)["up_to_date"]
+
+
+def test_the_statuses_digest_is_computed_again_only_when_a_status_changed(tmp_path: Path) -> None:
+    """A build asks for it before and after (the ledger and status list looked at again)."""
+    (tmp_path / "a.yaml").write_text("a: 1\n", "utf-8")
+    ledger_file = tmp_path / "published.txt"
+    ledger_file.write_text("x\n", "utf-8")
+    inputs = uptodate.scan([tmp_path])
+    before = inputs.statuses_digest()
+    inputs.refresh(ledger_file)  # untouched
+    assert inputs._digest == before
+    ledger_file.write_text("x\ny\n", "utf-8")
+    inputs.refresh(ledger_file)
+    assert inputs._digest is None
+    assert inputs.statuses_digest() != before
+    assert inputs.statuses_digest() == uptodate.scan([tmp_path]).statuses_digest()
