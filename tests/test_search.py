@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -605,3 +606,94 @@ def test_a_failing_pagefind_stops_the_build_with_what_it_said(tmp_path: Path) ->
         write_indexes(writer, [Shard(0, ("missing/index.html",))], jobs=2)
     assert "missing/index.html" in str(raised.value)
     assert writer.manifest == {}
+
+
+def _pagefind_children() -> list[int]:
+    """The Pagefind processes this test process started that are still there (zombies too)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" (", 1)
+        except OSError:
+            continue  # ended meanwhile
+        name, _, fields = rest.rpartition(") ")
+        if name == "pagefind" and int(fields.split()[1]) == os.getpid():
+            found.append(int(pid))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("sizes", "order"),
+    [
+        ([730, 640, 1496, 772, 808, 78, 1674], [6, 2, 4, 3, 0, 1, 5]),
+        ([3, 3, 3], [0, 1, 2]),
+        ([1, 2, 2], [1, 2, 0]),
+        ([5], [0]),
+    ],
+)
+def test_the_largest_parts_are_indexed_first(sizes: list[int], order: list[int]) -> None:
+    """The parts follow the badges and are uneven (the first row: 10 000 awards): the largest
+    start first, so the build does not wait for a large part started last; ties by number."""
+    from badgegen.search import Shard, indexing_order
+
+    parts = [
+        Shard(number, tuple(f"p{number}-{page}" for page in range(size))) for number, size in enumerate(sizes)
+    ]
+    assert indexing_order(parts) == order
+
+
+def test_parts_indexed_side_by_side_come_in_the_order_of_the_parts(served: Served, tmp_path: Path) -> None:
+    """Three uneven parts on two services at once (the large middle one starts first and ends
+    last): the bundles are written in the order of the parts, whatever the timing, and each is
+    the bundle its part makes alone."""
+    from badgegen.search import Shard, take_bundle, write_indexes
+
+    pages = _example_pages(served.folder)
+    parts = [Shard(0, tuple(pages[:4])), Shard(1, tuple(pages[4:-4])), Shard(2, tuple(pages[-4:]))]
+    root = tmp_path / "next"
+    for page in pages:
+        (root / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(served.folder / page, root / page)
+    writer = TreeWriter(root, {}, None, None, None)
+    files = write_indexes(writer, parts, jobs=2)
+    assert list(files) == [part.bundle for part in parts]
+    written = [path for path in writer.manifest if path.startswith("pagefind/")]
+    assert written == [path for part in parts for path in files[part.bundle]]
+    unstable = ("filter/", "pagefind.", "pagefind-entry.json")
+    for part in parts:
+        alone = tmp_path / f"alone-{part.number}"
+        alone.mkdir()
+        expected = take_bundle(
+            TreeWriter(alone, {}, None, None, None),
+            _indexed_bundle(root, list(part.pages)),
+            part.bundle,
+            first=part.number == 0,
+        )
+        stable = [
+            path for path in files[part.bundle] if not path.removeprefix(part.bundle).startswith(unstable)
+        ]
+        assert stable == [
+            path for path in expected if not path.removeprefix(part.bundle).startswith(unstable)
+        ]
+        for path in stable:
+            assert (root / path).read_bytes() == (alone / path).read_bytes(), path
+    assert _pagefind_children() == []
+
+
+def test_a_part_failing_while_others_index_stops_them_all(served: Served, tmp_path: Path) -> None:
+    """The last part cannot be indexed (a page is missing) while the others are: the build
+    stops with what Pagefind said, and leaves no Pagefind process behind (the others are
+    stopped, not waited for)."""
+    from badgegen.search import SearchIndexError, Shard, write_indexes
+
+    pages = _example_pages(served.folder)
+    root = tmp_path / "next"
+    for page in pages:
+        (root / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(served.folder / page, root / page)
+    parts = [Shard(0, tuple(pages)), Shard(1, tuple(pages[:2])), Shard(2, ("missing/index.html",))]
+    writer = TreeWriter(root, {}, None, None, None)
+    with pytest.raises(SearchIndexError, match=re.escape("missing/index.html")):
+        write_indexes(writer, parts, jobs=3)
+    assert not any(path.startswith("pagefind/part-2/") for path in writer.manifest)
+    assert _pagefind_children() == []
