@@ -10,11 +10,13 @@ missing path, uses links from the site root.
 from __future__ import annotations
 
 import functools
+import heapq
 import posixpath
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -324,14 +326,17 @@ def sitemap(registry: Registry) -> bytes:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
     for page in pages:
-        for lang in languages:
-            lines += ["  <url>", f"    <loc>{xml_escape(base + page(lang))}</loc>"]
-            if len(languages) > 1:
-                lines += [
-                    f'    <xhtml:link rel="alternate" hreflang="{other}" href={quoteattr(base + page(other))}/>'
-                    for other in languages
-                ]
-            lines.append("  </url>")
+        addresses = [base + page(lang) for lang in languages]  # each once, not once per language
+        alternates = (
+            [
+                f'    <xhtml:link rel="alternate" hreflang="{other}" href={quoteattr(address)}/>'
+                for other, address in zip(languages, addresses, strict=True)
+            ]
+            if len(languages) > 1
+            else []
+        )
+        for address in addresses:
+            lines += ["  <url>", f"    <loc>{xml_escape(address)}</loc>", *alternates, "  </url>"]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -386,8 +391,9 @@ def _earner_pages_in(
 def _pages_in(
     registry: Registry, env: jinja2.Environment, lang: str, *, units: bool, search_parts: tuple[str, ...]
 ) -> Iterator[Page]:
-    listed = sorted((a for a in registry.awards.values() if a.listed), key=lambda a: (a.issued_on, a.id))
-    yield _page(env, registry, lang, urls.page(lang), "home.html", recent=list(reversed(listed))[:6])
+    yield _page(
+        env, registry, lang, urls.page(lang), "home.html", recent=recent_awards(registry.awards.values())
+    )
     yield _page(env, registry, lang, urls.catalogue_page(lang), "catalogue.html")
     yield _page(env, registry, lang, urls.issuers_page(lang), "issuers.html")
     yield _page(env, registry, lang, urls.verifier_page(lang), "verifier.html")
@@ -411,6 +417,17 @@ def _pages_in(
     if units:
         for earner in registry.earners.values():  # portfolios: linked from their awards, listed nowhere
             yield from _earner_pages_in(registry, env, lang, earner)
+
+
+def recent_awards(awards: Iterable[Award], count: int = 6) -> list[Award]:
+    """The home page's latest listed awards, the latest first (ties: the greater id first).
+
+    `heapq.nlargest`, not a sort of every listed award (twice a build, one per language)."""
+    return heapq.nlargest(count, (award for award in awards if award.listed), key=_issued_order)
+
+
+def _issued_order(award: Award) -> tuple[datetime, str]:
+    return award.issued_on, award.id
 
 
 def _page(

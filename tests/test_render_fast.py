@@ -127,3 +127,28 @@ def test_unit_key_digests_are_those_of_updating_part_by_part(parts: list[bytes])
         reference.update(len(part).to_bytes(8, "big"))
         reference.update(part)
     assert units._digest(*parts) == reference.digest()
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.booleans()),  # (day, listed); several awards per day
+        max_size=20,
+    )
+)
+def test_recent_awards_are_the_sorted_listed_awards_latest_first(drawn: list[tuple[int, bool]]) -> None:
+    """The home page's six latest listed awards: `heapq.nlargest` gives what sorting every
+    listed award by (date, id), reversed, gave; ties on a date are broken by the id."""
+    from datetime import UTC, datetime, timedelta
+
+    from badgegen.render import recent_awards
+
+    class Shown:
+        def __init__(self, number: int, day: int, listed: bool) -> None:
+            self.id = f"a-{number:02d}"
+            self.issued_on = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=day)
+            self.listed = listed
+
+    awards = [Shown(number, day, listed) for number, (day, listed) in enumerate(drawn)]
+    listed = sorted((a for a in awards if a.listed), key=lambda a: (a.issued_on, a.id))
+    assert recent_awards(awards) == list(reversed(listed))[:6]  # type: ignore[arg-type]
