@@ -296,8 +296,12 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
     largest parts first (`indexing_order`): the parts are uneven (they follow the badges), and
     a large part started last was a second and a half at 10 000 awards with one core idle. A
     service is fed and read by threads of its own, and the next part starts as soon as one
-    ends, also while the bundles are taken into the tree. Bundles are taken in the order of
-    `parts` whatever the timing, so the build's files come in the same order.
+    ends, also while the bundles are taken into the tree. A bundle is taken as soon as its
+    part is indexed, so that no more than a few are held at once (taken in the order of the
+    parts, they waited for the small first part: 110 MB more at 50 000 awards). The files'
+    bytes do not depend on that order, nor does anything the build reports (the output
+    check sorts what it finds, the ledger sorts its paths); the result lists the parts in
+    their order.
     """
     if not parts:
         return {}
@@ -316,7 +320,10 @@ class _Indexing:
     def __init__(self, executable: Path, writer: TreeWriter, parts: Sequence[Shard], jobs: int) -> None:
         self.executable, self.writer, self.parts = executable, writer, parts
         self.jobs = max(1, jobs)
-        self.waiting = indexing_order(parts)[::-1]  # popped from the end
+        started_first = indexing_order(parts)
+        self.waiting = started_first[::-1]  # popped from the end
+        #: Each part's place in `started_first` (of two bundles ready, the one started first).
+        self.order = {number: place for place, number in enumerate(started_first)}
         self.started: list[Service] = []
         self.collectors: list[threading.Thread] = []
         #: Each part's bundle, once its service ended.
@@ -335,9 +342,11 @@ class _Indexing:
             with self.changed:
                 for _ in range(min(self.jobs, len(self.parts))):
                     self._start_next()
-            for number, shard in enumerate(self.parts):
-                bundle = self._bundle_of(number)
+            for _ in self.parts:
+                number, bundle = self._next_bundle()
+                shard = self.parts[number]
                 files[shard.bundle] = take_bundle(self.writer, bundle, shard.bundle, first=shard.number == 0)
+                del bundle  # (memory: one bundle at a time)
         except BaseException:
             with self.changed:
                 self.stopping = True
@@ -351,7 +360,7 @@ class _Indexing:
                 collector.join()
             for service in self.started:
                 service.close()
-        return files
+        return {shard.bundle: files[shard.bundle] for shard in self.parts}
 
     def _start_next(self) -> None:
         """Start the largest part not started yet, if any (called holding `changed`)."""
@@ -383,14 +392,16 @@ class _Indexing:
                 self.failed = self.failed or exc
             self.changed.notify_all()
 
-    def _bundle_of(self, number: int) -> dict[str, bytes]:
-        """Part `number`'s bundle, once its service ended; what stopped any service, first."""
+    def _next_bundle(self) -> tuple[int, dict[str, bytes]]:
+        """The part first indexed among those not taken yet, and its bundle (waiting for one);
+        what stopped any service, first."""
         with self.changed:
-            while number not in self.ended and self.failed is None:
+            while not self.ended and self.failed is None:
                 self.changed.wait()
             if self.failed is not None:
                 raise self.failed
-            return self.ended.pop(number)
+            number = min(self.ended, key=self.order.__getitem__)
+            return number, self.ended.pop(number)
 
     def _expire(self) -> None:
         with self.changed:
