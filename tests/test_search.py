@@ -699,3 +699,43 @@ def test_a_part_failing_while_others_index_stops_them_all(served: Served, tmp_pa
         write_indexes(writer, parts, jobs=3)
     assert not any(path.startswith("pagefind/part-2/") for path in writer.manifest)
     assert _pagefind_children() == []
+
+
+def test_a_build_failing_while_pagefind_indexes_leaves_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index starts while the rest of the site is made (`pipeline._SearchIndex`): a build
+    that fails after that (here: making the listing pages) stops Pagefind's services, waits
+    for them, and the live site is not touched."""
+    from badgegen import pipeline
+    from badgegen.cli import main
+
+    started: list[int] = []
+    real_start = pipeline._SearchIndex.start
+
+    def start(self: Any) -> None:
+        real_start(self)
+        started.append(len(_pagefind_children()))
+
+    def failing_outputs(*args: Any, **kwargs: Any) -> Iterator[tuple[str, bytes]]:
+        raise RuntimeError("listing pages failed")
+        yield  # pragma: no cover (a generator, as the real one)
+
+    monkeypatch.setattr(pipeline._SearchIndex, "start", start)
+    monkeypatch.setattr(pipeline, "_outputs", failing_outputs)
+    out = tmp_path / "site"
+    args = [
+        "build",
+        "--content",
+        str(CONTENT),
+        "--out",
+        str(out),
+        "--search-shard-pages",
+        "12",
+        "--frozen-ledger",
+    ]
+    with pytest.raises(RuntimeError, match="listing pages failed"):
+        main(args)
+    assert started and started[0] > 0  # services were running when the build failed
+    assert _pagefind_children() == []
+    assert not out.exists()
