@@ -451,31 +451,48 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         award_keys = {
             award.id: keys.award(award, *_ob3_key(ob3, award)) for award in registry.awards.values()
         }
-        # The units holding the pages the search indexes come first: the search index starts
-        # once they are in the tree, while the others are produced (`_SearchIndex`).
         wanted: dict[str, tuple[bytes, Any]] = {
-            f"award:{award.id}": (award_keys[award.id], award)
-            for award in registry.awards.values()
-            if award.listed
+            f"award:{award.id}": (award_keys[award.id], award) for award in registry.awards.values()
         }
+        for earner in registry.earners.values():
+            wanted[f"earner:{earner.slug}"] = (keys.earner(earner, award_keys), earner)
         for badge in registry.badges.values():
             wanted[f"badge:{badge.slug}"] = (keys.badge_page(badge, award_keys), badge)
         for issuer in registry.issuers.values():
             wanted[f"issuer:{issuer.slug}"] = (keys.issuer_page(issuer), issuer)
-        indexed = set(wanted)
-        for award in registry.awards.values():
-            if not award.listed:
-                wanted[f"award:{award.id}"] = (award_keys[award.id], award)
-        for earner in registry.earners.values():
-            wanted[f"earner:{earner.slug}"] = (keys.earner(earner, award_keys), earner)
         for name in registry.media:
             media_key = hashlib.blake2b(global_digest + report.media[name], digest_size=16).digest()
             wanted[f"media:{name}"] = (media_key, MediaFile(name, config.content / MEDIA_FOLDER / name))
         # Compiled once, before the workers fork (not once per worker).
         unit_templates = ("award.html", "earner.html", "earner_print.html", "badge.html", "issuer.html")
         prepare_templates(env, registry.site.languages, unit_templates)
+        units = build_units(
+            writer,
+            wanted,
+            previous_units,
+            functools.partial(_unit_files, registry, env, registry.site.base_url, ob3),
+            scanner,
+            config.workers,
+            threshold=0 if config.jobs > 0 else PARALLEL_THRESHOLD,  # --jobs N: always in parallel
+            collect=ob3.collect if ob3 is not None else None,
+        )
+        del wanted, award_keys, keys, previous_units  # (memory: what is kept is in `units.records`)
+        if ob3 is not None:
+            ob3.merge(units.collected, proofs)
+            report.signed = ob3.signer.count + ob3.worker_signed + ob3.worker_reused
+            report.signatures_reused = ob3.signer.reused + ob3.worker_reused
+            report.signing_seconds += ob3.seconds + ob3.worker_seconds
+        report.units_kept, report.units_produced = units.kept, units.produced
+        stages.lap("units")
         search_shards = search.shards(registry, config.search_shard_pages)
-        search_index = _SearchIndex(
+        for path, data in _outputs(registry, config, env, search_shards):
+            writer.write(path, data)
+        stages.lap("other-pages")
+        _copy_static(writer, config.templates / "static")
+        if registry.site.cname is not None:
+            writer.write("CNAME", f"{registry.site.cname}\n".encode())
+        # Last, once every page is written, and before the output check.
+        search_records = _search_index(
             writer,
             search_shards,
             previous_search or {},
@@ -483,39 +500,6 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             config.workers,
             build_cache.folder / "search-pages" if build_cache.folder is not None else None,
         )
-        try:
-            units = build_units(
-                writer,
-                wanted,
-                previous_units,
-                functools.partial(_unit_files, registry, env, registry.site.base_url, ob3),
-                scanner,
-                config.workers,
-                threshold=0 if config.jobs > 0 else PARALLEL_THRESHOLD,  # --jobs N: always in parallel
-                collect=ob3.collect if ob3 is not None else None,
-                first=indexed,
-                then=search_index.start,
-                meanwhile=search_index.take_ready,
-            )
-            del wanted, award_keys, keys, previous_units  # (memory: what is kept is in `units.records`)
-            if ob3 is not None:
-                ob3.merge(units.collected, proofs)
-                report.signed = ob3.signer.count + ob3.worker_signed + ob3.worker_reused
-                report.signatures_reused = ob3.signer.reused + ob3.worker_reused
-                report.signing_seconds += ob3.seconds + ob3.worker_seconds
-            report.units_kept, report.units_produced = units.kept, units.produced
-            stages.lap("units")
-            for path, data in _outputs(registry, config, env, search_shards):
-                writer.write(path, data)
-            stages.lap("other-pages")
-            _copy_static(writer, config.templates / "static")
-            if registry.site.cname is not None:
-                writer.write("CNAME", f"{registry.site.cname}\n".encode())
-            # Before the output check: what Pagefind did not finish while the rest was made.
-            search_records = search_index.finish()
-        except BaseException:
-            search_index.abort()
-            raise
         stages.lap("search")
     stages.lap("flip")
     new_trees_delta = (
@@ -610,68 +594,34 @@ class MediaFile:
     path: Path
 
 
-class _SearchIndex:
-    """Pagefind's index, part by part, made while the build goes on (`search.Indexing`).
-
-    A part is indexed again only when one of its pages changed (or the code, or the rules of
-    the output scan that its files passed: `code`), and the parts to index again are indexed
-    side by side, `jobs` at a time. It starts (`start`) as soon as the indexed pages are in the
-    tree, while the other units are produced: at 10 000 awards, Pagefind's 4 seconds of work
-    then use the cores the rest of the build leaves idle instead of coming after it.
-    """
-
-    def __init__(
-        self,
-        writer: TreeWriter,
-        shards: list[search.Shard],
-        previous: dict[str, UnitRecord],
-        code: bytes,
-        jobs: int = 1,
-        pages: Path | None = None,
-    ) -> None:
-        self.writer, self.shards, self.previous, self.code = writer, shards, previous, code
-        self.jobs, self.pages = jobs, pages
-        self.records: dict[str, UnitRecord] = {}
-        self.keys: dict[str, bytes] = {}
-        self.indexing: search.Indexing | None = None
-
-    def start(self) -> None:
-        """Keep the unchanged parts, start indexing the others (every indexed page is written)."""
-        for shard in self.shards:
-            digest = hashlib.blake2b(self.code, digest_size=16)
-            digest.update(shard.bundle.encode() + b"\0")
-            for page in shard.pages:
-                digest.update(page.encode() + b"\0" + self.writer.manifest[page])
-            self.keys[shard.bundle] = key = digest.digest()
-            record = self.previous.get(shard.bundle)
-            if record is not None and record[0] == key and self.writer.keep_all(record[1]):
-                self.records[shard.bundle] = record
-        if self.pages is not None:
-            search.forget_pages(self.pages)
-        stale = [shard for shard in self.shards if shard.bundle not in self.records]
-        self.indexing = search.Indexing(self.writer, stale, self.jobs)
-        self.indexing.start()
-
-    def take_ready(self) -> None:
-        """Write into the tree the parts indexed so far (between two units)."""
-        if self.indexing is not None:
-            self.indexing.take_ready()
-
-    def finish(self) -> dict[str, UnitRecord]:
-        """Every part's record, once all are indexed and written."""
-        if self.indexing is None:
-            self.start()
-        assert self.indexing is not None
-        for bundle, files in self.indexing.finish().items():
-            self.records[bundle] = (
-                self.keys[bundle],
-                tuple((path, self.writer.manifest[path]) for path in files),
-            )
-        return {shard.bundle: self.records[shard.bundle] for shard in self.shards}
-
-    def abort(self) -> None:
-        if self.indexing is not None:
-            self.indexing.abort()
+def _search_index(
+    writer: TreeWriter,
+    shards: list[search.Shard],
+    previous: dict[str, UnitRecord],
+    code: bytes,
+    jobs: int = 1,
+    pages: Path | None = None,
+) -> dict[str, UnitRecord]:
+    """Pagefind's index, part by part; a part is indexed again only when one of its pages changed
+    (or the code, or the rules of the output scan that its files passed: `code`), and the parts
+    to index again are indexed side by side, `jobs` at a time."""
+    records: dict[str, UnitRecord] = {}
+    keys: dict[str, bytes] = {}
+    for shard in shards:
+        digest = hashlib.blake2b(code, digest_size=16)
+        digest.update(shard.bundle.encode() + b"\0")
+        for page in shard.pages:
+            digest.update(page.encode() + b"\0" + writer.manifest[page])
+        keys[shard.bundle] = key = digest.digest()
+        record = previous.get(shard.bundle)
+        if record is not None and record[0] == key and writer.keep_all(record[1]):
+            records[shard.bundle] = record
+    if pages is not None:
+        search.forget_pages(pages)
+    stale = [shard for shard in shards if shard.bundle not in records]
+    for bundle, files in search.write_indexes(writer, stale, jobs).items():
+        records[bundle] = (keys[bundle], tuple((path, writer.manifest[path]) for path in files))
+    return {shard.bundle: records[shard.bundle] for shard in shards}
 
 
 def _outputs(

@@ -303,13 +303,9 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
     check sorts what it finds, the ledger sorts its paths); the result lists the parts in
     their order.
     """
-    indexing = Indexing(writer, parts, jobs)
-    try:
-        indexing.start()
-        return indexing.finish()
-    except BaseException:
-        indexing.abort()
-        raise
+    if not parts:
+        return {}
+    return _Indexing(pagefind_executable(), writer, parts, jobs).run()
 
 
 def indexing_order(parts: Sequence[Shard]) -> list[int]:
@@ -318,19 +314,11 @@ def indexing_order(parts: Sequence[Shard]) -> list[int]:
     return sorted(range(len(parts)), key=lambda number: (-len(parts[number].pages), number))
 
 
-class Indexing:
-    """Pagefind indexing `parts` in the background (`write_indexes`, which this does in steps).
+class _Indexing:
+    """The services of one `write_indexes`: started largest part first, `jobs` at a time."""
 
-    `start()` starts the services (the largest parts first, `jobs` at a time: each next part
-    starts as soon as one ends); `take_ready()` writes the bundles already made into the
-    tree, without waiting (the build calls it between the units it produces meanwhile);
-    `finish()` waits for the others, writes them and returns each part's files; `abort()`
-    stops every service (a build that failed meanwhile). Only the thread that called
-    `start()` may write into the tree: the services' own threads only feed and read them.
-    """
-
-    def __init__(self, writer: TreeWriter, parts: Sequence[Shard], jobs: int) -> None:
-        self.writer, self.parts = writer, parts
+    def __init__(self, executable: Path, writer: TreeWriter, parts: Sequence[Shard], jobs: int) -> None:
+        self.executable, self.writer, self.parts = executable, writer, parts
         self.jobs = max(1, jobs)
         started_first = indexing_order(parts)
         self.waiting = started_first[::-1]  # popped from the end
@@ -344,67 +332,40 @@ class Indexing:
         self.failed: BaseException | None = None
         self.changed = threading.Condition()
         self.stopping = False
-        self.files: dict[str, list[str]] = {}
-        self.executable: Path | None = None
-        self.watchdog: threading.Timer | None = None
 
-    def start(self) -> None:
-        """Start the first services (nothing to do without parts)."""
-        if not self.parts:
-            return
-        self.executable = pagefind_executable()
-        self.watchdog = threading.Timer(PAGEFIND_TIMEOUT, self._expire)
-        self.watchdog.daemon = True
-        self.watchdog.start()
-        with self.changed:
-            for _ in range(min(self.jobs, len(self.parts))):
-                self._start_next()
-
-    def take_ready(self) -> None:
-        """Write the bundles made so far into the tree (raises what stopped a service)."""
-        while (ready := self._next_bundle(wait=False)) is not None:
-            self._take(*ready)
-
-    def finish(self) -> dict[str, list[str]]:
-        """Wait for every part, write the rest into the tree; each part's files, in the
-        order of the parts."""
+    def run(self) -> dict[str, list[str]]:
+        watchdog = threading.Timer(PAGEFIND_TIMEOUT, self._expire)
+        watchdog.daemon = True
+        watchdog.start()
+        files: dict[str, list[str]] = {}
         try:
-            while len(self.files) < len(self.parts):
-                ready = self._next_bundle(wait=True)
-                assert ready is not None
-                self._take(*ready)
+            with self.changed:
+                for _ in range(min(self.jobs, len(self.parts))):
+                    self._start_next()
+            for _ in self.parts:
+                number, bundle = self._next_bundle()
+                shard = self.parts[number]
+                files[shard.bundle] = take_bundle(self.writer, bundle, shard.bundle, first=shard.number == 0)
+                del bundle  # (memory: one bundle at a time)
         except BaseException:
-            self.abort()
+            with self.changed:
+                self.stopping = True
+                started = list(self.started)
+            for service in started:
+                service.kill()
             raise
-        self._end()
-        return {shard.bundle: self.files[shard.bundle] for shard in self.parts}
-
-    def abort(self) -> None:
-        """Stop every service now, and wait for their threads."""
-        with self.changed:
-            self.stopping = True
-            started = list(self.started)
-        for service in started:
-            service.kill()
-        self._end()
-
-    def _take(self, number: int, bundle: dict[str, bytes]) -> None:
-        shard = self.parts[number]
-        self.files[shard.bundle] = take_bundle(self.writer, bundle, shard.bundle, first=shard.number == 0)
-
-    def _end(self) -> None:
-        if self.watchdog is not None:
-            self.watchdog.cancel()
-        for collector in list(self.collectors):
-            collector.join()
-        for service in self.started:
-            service.close()
+        finally:
+            watchdog.cancel()
+            for collector in list(self.collectors):
+                collector.join()
+            for service in self.started:
+                service.close()
+        return {shard.bundle: files[shard.bundle] for shard in self.parts}
 
     def _start_next(self) -> None:
         """Start the largest part not started yet, if any (called holding `changed`)."""
         if self.stopping or not self.waiting:
             return
-        assert self.executable is not None
         number = self.waiting.pop()
         service = Service.start(self.executable)
         self.started.append(service)
@@ -417,7 +378,7 @@ class Indexing:
         """Read a part's bundle as its service makes it, then start the next part."""
         try:
             bundle = service.bundle(len(self.parts[number].pages))
-        except BaseException as exc:  # handed to the build's thread by `_next_bundle`
+        except BaseException as exc:  # handed to the build's thread by `_bundle_of`
             with self.changed:
                 self.failed = self.failed or exc
                 self.changed.notify_all()
@@ -431,16 +392,14 @@ class Indexing:
                 self.failed = self.failed or exc
             self.changed.notify_all()
 
-    def _next_bundle(self, *, wait: bool) -> tuple[int, dict[str, bytes]] | None:
-        """The part first indexed among those not taken yet, and its bundle (None if none is
-        ready and `wait` is false); what stopped any service, first."""
+    def _next_bundle(self) -> tuple[int, dict[str, bytes]]:
+        """The part first indexed among those not taken yet, and its bundle (waiting for one);
+        what stopped any service, first."""
         with self.changed:
-            while wait and not self.ended and self.failed is None:
+            while not self.ended and self.failed is None:
                 self.changed.wait()
             if self.failed is not None:
                 raise self.failed
-            if not self.ended:
-                return None
             number = min(self.ended, key=self.order.__getitem__)
             return number, self.ended.pop(number)
 
@@ -549,8 +508,7 @@ class Service:
         self.process = process
         self.log = log
         self.folder = folder  # its working folder, empty
-        self.pending = b""  # what was read of its output, the responses before `taken` already handed over
-        self.taken = 0
+        self.pending = b""
         self.failed: BaseException | None = None
         self.feeder: threading.Thread | None = None
         self.expired = False
@@ -609,18 +567,12 @@ class Service:
         """The next response of the service (its payload), or `SearchIndexError`."""
         stdout = self.process.stdout
         assert isinstance(stdout, io.BufferedReader)
-        # A chunk read holds hundreds of small responses, or a piece of the bundle's: each is
-        # cut where it ends, without copying the rest of the chunk (that copied megabytes per
-        # response), and a long one is joined once.
-        pieces: list[bytes] = []
-        while (end := self.pending.find(b",", self.taken)) < 0:
-            pieces.append(self.pending[self.taken :])
-            self.pending, self.taken = stdout.read1(1 << 20), 0
-            if not self.pending:
+        while b"," not in self.pending:
+            chunk = stdout.read1(1 << 20)
+            if not chunk:
                 raise self._error("ended too soon")
-        pieces.append(self.pending[self.taken : end])
-        self.taken = end + 1
-        message = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+            self.pending += chunk
+        message, _, self.pending = self.pending.partition(b",")
         payload: dict[str, object] = json.loads(base64.b64decode(message))["payload"]
         if payload.get("type") == "Error":
             raise self._error(str(payload.get("message")))

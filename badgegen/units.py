@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,22 +218,12 @@ def build_units(
     jobs: int,
     threshold: int = PARALLEL_THRESHOLD,
     collect: Callable[[], Any] | None = None,
-    first: Collection[str] = (),
-    then: Callable[[], None] | None = None,
-    meanwhile: Callable[[], None] | None = None,
 ) -> UnitsReport:
     """Keep or produce every unit of `wanted` into `writer`'s tree; return the new records.
 
     `collect()`, when given, is called after each unit in the process that produced it;
     what it returns is gathered in `UnitsReport.collected` (a forked worker's side effects,
     such as new entries of a memo, would otherwise be lost with the worker).
-
-    `then()`, when given, is called once every unit of `first` is in the tree (kept or
-    produced: put them first in `wanted`), while the others are being produced, and
-    `meanwhile()` after each unit produced from then on: the build starts its search index
-    there, which needs only the indexed pages, and takes what it made between two units.
-    Both are called in this process, once the workers exist (so that no thread they start
-    is alive when a worker is forked), and at the latest once every unit is there.
     """
     report = UnitsReport()
     todo: list[str] = []
@@ -256,8 +246,6 @@ def build_units(
         writer.folders,  # a forked worker adds to its own copy: another's folder is made once more at most
         collect,
     )
-    waiting_for = set(first).intersection(todo)  # (`first` kept: there already)
-    reached = then is None
     for outcome in _run(job, todo, jobs, threshold):
         for relpath, entry, wrote in outcome.files:
             writer.record(relpath, entry, wrote=wrote)
@@ -266,17 +254,6 @@ def build_units(
         report.produced += 1
         if outcome.collected is not None:
             report.collected.append(outcome.collected)
-        if not reached:
-            waiting_for.discard(outcome.unit)
-            if not waiting_for:
-                reached = True
-                assert then is not None
-                then()
-        elif meanwhile is not None:
-            meanwhile()
-    if not reached:
-        assert then is not None
-        then()
     return report
 
 
