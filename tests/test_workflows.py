@@ -221,6 +221,30 @@ def test_publishing_order() -> None:
     )
 
 
+def test_only_the_checks_reuse_the_build_cache() -> None:
+    """The checks (pull requests, main) restore the build cache before validating, so a pull
+    request re-reads only the files it changed, and save it under the run's own key; the
+    build that is published (with the signing key) and the other jobs restore none."""
+    jobs = _ci()["jobs"]
+    caches = {
+        name: [
+            step for step in job.get("steps", []) if str(step.get("uses", "")).startswith("actions/cache@")
+        ]
+        for name, job in jobs.items()
+    }
+    assert [step["with"] for step in caches["site"]] == [
+        {
+            "path": ".badgegen-cache",
+            "key": "badgegen-cache-${{ github.run_id }}",
+            "restore-keys": "badgegen-cache-",
+        }
+    ]
+    steps = jobs["site"]["steps"]
+    validate = next(i for i, step in enumerate(steps) if "badgegen validate" in str(step.get("run", "")))
+    assert steps.index(caches["site"][0]) < validate
+    assert all(found == [] for name, found in caches.items() if name != "site")
+
+
 # --- custom domain: `domain:` in registry.yaml → CNAME --------------------------------------------
 
 
