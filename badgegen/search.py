@@ -295,10 +295,9 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
     Up to `jobs` services run at once (a service indexes one page at a time, fed by a
     thread), the largest parts first (`indexing_order`): the parts are uneven (they follow
     the badges), and the largest one, started last, ran alone at the end (1.5 s at 10 000
-    awards). Bundles are taken in that same order, each as its service ends, while the next
-    parts are indexed: by this thread, one at a time (a bundle read by a thread of its own
-    kept that thread's heap: about 30 MB more at 50 000 awards), and in an order that does
-    not depend on the timing.
+    awards). Bundles are taken in that same order, while the next parts are indexed: by this
+    thread, one at a time (a bundle read by a thread of its own kept that thread's heap:
+    about 30 MB more at 50 000 awards), and in an order that does not depend on the timing.
     """
     if not parts:
         return {}

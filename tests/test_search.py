@@ -682,10 +682,12 @@ def test_parts_indexed_side_by_side_are_each_what_the_part_makes_alone(
     assert _pagefind_children() == []
 
 
-def test_a_part_failing_while_others_index_stops_them_all(served: Served, tmp_path: Path) -> None:
-    """The last part cannot be indexed (a page is missing) while the others are: the build
-    stops with what Pagefind said, and leaves no Pagefind process behind (the others are
-    stopped, not waited for)."""
+def test_a_part_failing_beside_others_stops_the_build_and_leaves_no_process(
+    served: Served, tmp_path: Path
+) -> None:
+    """Three parts indexed at once, the last of which cannot be (a page is missing): the build
+    stops with what Pagefind said, writes nothing of that part, and leaves no Pagefind process
+    behind."""
     from badgegen.search import SearchIndexError, Shard, write_indexes
 
     pages = _example_pages(served.folder)
