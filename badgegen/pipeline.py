@@ -406,7 +406,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     global_digest = _global_digest(registry, config, build_cache.stamp, scanner, report.media)
     keys = UnitKeys(raw, registry, global_digest)
     # The content as read is not needed any more: let it go before the large parts of the
-    # cache are loaded, which then take the memory it held (at 50 000 awards, 130 MB less
+    # cache are loaded, which then take the memory it held (at 50 000 awards, 45 MB less
     # at the peak of a rebuild).
     report.raw = raw = None
     # The two large parts are kept as a base and a delta (`BuildCache.load_with_delta`).
