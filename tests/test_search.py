@@ -622,6 +622,14 @@ def _pagefind_children() -> list[int]:
     return found
 
 
+def _tree_with(served: Served, pages: list[str], root: Path) -> Path:
+    """A tree at `root` holding these pages of the built example (what Pagefind is sent)."""
+    for page in pages:
+        (root / page).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(served.folder / page, root / page)
+    return root
+
+
 @pytest.mark.parametrize(
     ("sizes", "order"),
     [
@@ -652,10 +660,7 @@ def test_parts_indexed_side_by_side_are_each_what_the_part_makes_alone(
 
     pages = _example_pages(served.folder)
     parts = [Shard(0, tuple(pages[:4])), Shard(1, tuple(pages[4:-4])), Shard(2, tuple(pages[-4:]))]
-    root = tmp_path / "next"
-    for page in pages:
-        (root / page).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(served.folder / page, root / page)
+    root = _tree_with(served, pages, tmp_path / "next")
     writer = TreeWriter(root, {}, None, None, None)
     files = write_indexes(writer, parts, jobs=2)
     assert list(files) == [part.bundle for part in parts]
@@ -691,10 +696,7 @@ def test_a_part_failing_beside_others_stops_the_build_and_leaves_no_process(
     from badgegen.search import SearchIndexError, Shard, write_indexes
 
     pages = _example_pages(served.folder)
-    root = tmp_path / "next"
-    for page in pages:
-        (root / page).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(served.folder / page, root / page)
+    root = _tree_with(served, pages, tmp_path / "next")
     parts = [Shard(0, tuple(pages)), Shard(1, tuple(pages[:2])), Shard(2, ("missing/index.html",))]
     writer = TreeWriter(root, {}, None, None, None)
     with pytest.raises(SearchIndexError, match=re.escape("missing/index.html")):
