@@ -129,25 +129,39 @@ def shards(registry: Registry, shard_pages: int = SHARD_PAGES) -> list[Shard]:
     """The indexed pages, in parts of about `shard_pages`, merged by the browser when searching.
 
     One index for a big registry would make every change index every page again (seconds at
-    ten thousand awards). A badge's page and the pages of its listed awards always share a
-    part (a badge change, which shows on all of them, indexes one part again), an issuer's
-    page has its own; each group goes to part `hash(group) mod count`, so a group stays in its
-    part until the number of parts changes. A registry under `shard_pages` pages has one part:
-    `pagefind/`, as without parts.
+    ten thousand awards). The pages go in *groups*, and each group to part
+    `hash(group) mod count`, so a group stays in its part until the number of parts changes:
+
+    - a badge's pages and the pages of its listed awards are one group (a badge change, which
+      shows on all of them, indexes one part again), as long as they are at most half a part
+      (`badge_groups`); a popular badge's are split into groups of that size, each award's
+      pages (every language) in the group its id hashes to, the badge's own in the first;
+    - an issuer's pages are a group.
+
+    Without that split, a part held all the pages of the most awarded badge, whatever their
+    number: at 50 000 awards the largest part had 7 182 pages (Pagefind then took 376 MB, and
+    a change to one of its awards indexed all 7 182 again). A registry under `shard_pages`
+    pages has one part: `pagefind/`, as without parts.
     """
+    languages = registry.site.languages
+    listed: dict[str, list[Award]] = {slug: [] for slug in registry.badges}
+    for award in registry.awards.values():
+        if award.listed:
+            listed[award.badge.slug].append(award)
+    group_of: dict[str, str] = {}  # badge slug or award id → its group
+    for slug, awards in listed.items():
+        group_of.update(badge_groups(slug, awards, len(languages), max(1, shard_pages // 2)))
     groups: dict[str, list[str]] = {}
-    for lang in registry.site.languages:
+    for lang in languages:
         for badge in registry.badges.values():
-            groups.setdefault(f"badge:{badge.slug}", []).append(urls.badge_page(badge, lang) + "index.html")
+            groups.setdefault(group_of[badge.slug], []).append(urls.badge_page(badge, lang) + "index.html")
         for issuer in registry.issuers.values():
             groups.setdefault(f"issuer:{issuer.slug}", []).append(
                 urls.issuer_page(issuer, lang) + "index.html"
             )
         for award in registry.awards.values():
             if award.listed:
-                groups.setdefault(f"badge:{award.badge.slug}", []).append(
-                    urls.award_page(award, lang) + "index.html"
-                )
+                groups.setdefault(group_of[award.id], []).append(urls.award_page(award, lang) + "index.html")
     total = sum(len(pages) for pages in groups.values())
     if total == 0:
         return []
@@ -156,10 +170,30 @@ def shards(registry: Registry, shard_pages: int = SHARD_PAGES) -> list[Shard]:
         return [Shard(0, tuple(indexed_pages(registry)))]
     parts: list[list[str]] = [[] for _ in range(count)]
     for name in sorted(groups):
-        number = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big") % count
-        parts[number].extend(groups[name])
+        parts[_hashed(name) % count].extend(groups[name])
     found = [pages for pages in parts if pages]
     return [Shard(number, tuple(pages)) for number, pages in enumerate(found)]
+
+
+def badge_groups(slug: str, awards: Sequence[Award], languages: int, group_pages: int) -> dict[str, str]:
+    """The group of a badge's pages (under its `slug`) and of each of its listed `awards` (by id).
+
+    One group, `badge:<slug>`, while all their pages fit in `group_pages`; else `k` groups
+    `badge:<slug>/<i>` (`k` the fewest of that size): an award's in the group its id hashes to,
+    the badge's in the first. A group changes only when `k` does (the badge gained or lost
+    about `group_pages` pages), and the awards' groups do not depend on their order."""
+    pages = languages * (1 + len(awards))
+    split = -(-pages // group_pages)
+    if split <= 1:
+        return dict.fromkeys([slug, *(award.id for award in awards)], f"badge:{slug}")
+    found = {slug: f"badge:{slug}/0"}
+    for award in awards:
+        found[award.id] = f"badge:{slug}/{_hashed(award.id) % split}"
+    return found
+
+
+def _hashed(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")
 
 
 def indexed_pages(registry: Registry) -> list[str]:

@@ -1,0 +1,110 @@
+"""How the search index is cut into parts (`search.shards`, `search.badge_groups`).
+
+A part is what Pagefind indexes again when one of its pages changes, and what one Pagefind
+process holds in memory (about 67 KB a page here). A badge's pages and its listed awards'
+stay together while they fit in half a part; a popular badge's are split, so that no part
+grows with the most awarded badge.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from badgegen.pipeline import BuildConfig, check
+from badgegen.search import badge_groups, indexed_pages, shards
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class _Award:
+    id: str
+
+
+_ids = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz234567", min_size=20, max_size=20), unique=True, max_size=400
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ids=_ids, languages=st.integers(1, 3), group_pages=st.integers(1, 600), data=st.data())
+def test_a_badge_is_one_group_while_it_fits_else_groups_that_do_not_depend_on_the_order(
+    ids: list[str], languages: int, group_pages: int, data: st.DataObject
+) -> None:
+    awards: list[Any] = [_Award(i) for i in ids]
+    groups = badge_groups("semer", awards, languages, group_pages)
+    assert groups.keys() == {"semer", *ids}
+    pages = languages * (1 + len(ids))
+    if pages <= group_pages:
+        assert set(groups.values()) == {"badge:semer"}
+        return
+    split = -(-pages // group_pages)  # the fewest groups of at most `group_pages` on average
+    assert groups["semer"] == "badge:semer/0"
+    assert {name.rpartition("/")[0] for name in groups.values()} == {"badge:semer"}
+    assert {int(name.rpartition("/")[2]) for name in groups.values()} <= set(range(split))
+    # An award's group depends on its id only (and on the number of groups): not on the others'
+    # order, and not on another award added as long as the number of groups stays.
+    shuffled = data.draw(st.permutations(awards))
+    assert badge_groups("semer", shuffled, languages, group_pages) == groups
+    if languages * (2 + len(ids)) <= split * group_pages:
+        more = badge_groups("semer", [*awards, _Award("z" * 21)], languages, group_pages)
+        assert {key: more[key] for key in groups} == groups
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The benchmark's synthetic registry (bench/synth.py), 400 awards: its badges are unevenly
+    awarded, like a real network's."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import synth  # the benchmark's generator
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    content = synth.generate(tmp_path_factory.mktemp("parts") / "registry", 400, seed=3)
+    config = BuildConfig(content=content, out=content.parent / "site", use_cache=False)
+    return check(config).registry
+
+
+def _listed_pages_by_badge(registry: Any) -> Counter[str]:
+    languages = len(registry.site.languages)
+    found: Counter[str] = Counter({slug: languages for slug in registry.badges})
+    for award in registry.awards.values():
+        if award.listed:
+            found[award.badge.slug] += languages
+    return found
+
+
+@pytest.mark.parametrize("shard_pages", [20, 30, 40])
+def test_parts_hold_every_indexed_page_once_and_a_popular_badge_is_spread(
+    generated: Any, shard_pages: int
+) -> None:
+    parts = shards(generated, shard_pages)
+    pages = [page for part in parts for page in part.pages]
+    assert sorted(pages) == sorted(indexed_pages(generated))
+    assert [part.number for part in parts] == list(range(len(parts)))
+    part_of = {page: part.number for part in parts for page in part.pages}
+    by_badge = _listed_pages_by_badge(generated)
+    small = [slug for slug, count in by_badge.items() if count <= shard_pages // 2]
+    large = [slug for slug, count in by_badge.items() if count > shard_pages // 2]
+    assert small and large, "the registry has both kinds of badges"
+    for slug in small:  # with all its listed awards, in one part
+        assert len({part_of[page] for page in _pages_of(generated, slug)}) == 1, slug
+    for slug in large:  # its awards in several groups: in more than one part
+        assert len({part_of[page] for page in _pages_of(generated, slug)}) > 1, slug
+
+
+def _pages_of(registry: Any, slug: str) -> list[str]:
+    badge = registry.badges[slug]
+    found = [page for page in indexed_pages(registry) if f"badges/{slug}/" in page]
+    for award in registry.awards.values():
+        if award.badge is badge and award.listed:
+            found += [page for page in indexed_pages(registry) if f"assertions/{award.id}/" in page]
+    return found
