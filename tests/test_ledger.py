@@ -13,6 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from badgegen import ledger
 from badgegen.cli import main
@@ -242,3 +244,12 @@ def test_owner_of_each_kind_of_path() -> None:
     assert ledger.owner("endorsements/2026-x.json") == ("endorsement", "2026-x")
     assert ledger.owner("media/photo.jpg") == ("media", "photo.jpg")
     assert ledger.owner("static/style.css") == ("other", "static/style.css")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"))))
+def test_the_ledger_file_is_the_header_then_each_path_once_sorted(paths: list[str]) -> None:
+    """`render` joins without copying each path; the bytes are those of the plain formula, for a
+    list, a set or a frozenset."""
+    expected = (ledger.HEADER + "".join(f"{path}\n" for path in sorted(set(paths)))).encode("utf-8")
+    assert ledger.render(paths) == ledger.render(set(paths)) == ledger.render(frozenset(paths)) == expected
