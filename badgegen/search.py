@@ -106,7 +106,7 @@ class SearchIndexError(BuildError):
 
 #: Pages per part of the search index (see `shards()`): Pagefind indexes about 1 500 pages a
 #: second here, and a change makes only its part be indexed again. At 10 000 awards (6 198 pages)
-#: a listed award's part is 1 170 pages on average with 1 000 (1 630 with 2 000, 660 with 500),
+#: a listed award's part is 1 033 pages on average with 1 000 (1 631 with 2 000, 588 with 500),
 #: and a visitor's first word search costs 34 requests, 222 KB and 1.7 s at 100 ms of latency
 #: (25, 188 KB and 1.5 s with 2 000; 52, 296 KB and 2.0 s with 500): see docs/scaling.md.
 SHARD_PAGES = 1000
