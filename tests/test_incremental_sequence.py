@@ -16,7 +16,6 @@ The sequence is fixed by its seed (the same edits at every run); it found no dif
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import re
 import shutil
@@ -26,12 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_incremental import _build as build_with_timings
 from test_incremental import _files
 
-from badgegen.cli import main
-
 REPO = Path(__file__).resolve().parent.parent
-BASE = "https://registre.example.org/iae/"
 SEED = 1
 STEPS = 8
 AWARDS = 120
@@ -175,11 +172,7 @@ class Edits:
 
 
 def _build(content: Path, out: Path, *extra: str) -> dict[str, Any]:
-    timings = out.parent / f"{out.name}-timings.json"
-    args = ["build", "--content", str(content), "--out", str(out), "--base-url", BASE, "--frozen-ledger"]
-    assert main([*args, "--search-shard-pages", SHARD_PAGES, "--timings", str(timings), *extra]) == 0
-    figures: dict[str, Any] = json.loads(timings.read_text("utf-8"))
-    return figures
+    return build_with_timings(content, out, "--search-shard-pages", SHARD_PAGES, *extra)
 
 
 def test_a_random_sequence_of_edits_keeps_the_incremental_site_equal_to_a_clean_one(

@@ -102,9 +102,8 @@ def test_parts_hold_every_indexed_page_once_and_a_popular_badge_is_spread(
 
 
 def _pages_of(registry: Any, slug: str) -> list[str]:
+    """The indexed pages of a badge and of its listed awards (every language)."""
     badge = registry.badges[slug]
-    found = [page for page in indexed_pages(registry) if f"badges/{slug}/" in page]
-    for award in registry.awards.values():
-        if award.badge is badge and award.listed:
-            found += [page for page in indexed_pages(registry) if f"assertions/{award.id}/" in page]
-    return found
+    marks = [f"badges/{slug}/"]
+    marks += [f"assertions/{a.id}/" for a in registry.awards.values() if a.badge is badge and a.listed]
+    return [page for page in indexed_pages(registry) if any(mark in page for mark in marks)]
