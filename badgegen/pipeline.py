@@ -76,7 +76,14 @@ from badgegen.trees import (
     unpack_manifests,
     updated_output,
 )
-from badgegen.units import PARALLEL_THRESHOLD, UnitKeys, UnitRecord, build_units, default_jobs
+from badgegen.units import (
+    PARALLEL_THRESHOLD,
+    UnitKeys,
+    UnitRecord,
+    build_units,
+    default_jobs,
+    unit_record,
+)
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -297,7 +304,7 @@ def build(config: BuildConfig) -> BuildReport:
     produced each time and written only if its bytes changed (`badgegen.trees`).
     """
     started = time.perf_counter()
-    inputs = uptodate.scan(_input_folders(config)) if config.use_cache else None
+    inputs = uptodate.scan(_input_folders(config), _written_inputs(config)) if config.use_cache else None
     if inputs is not None:
         unchanged = _unchanged(config, inputs, started)
         if unchanged is not None:
@@ -310,6 +317,8 @@ def build(config: BuildConfig) -> BuildReport:
         # before the collector is enabled again: the first collection after the pause walked
         # everything the check made (0.06 s at 10 000 awards).
         gc.freeze()
+    if inputs is not None:
+        inputs.settle()  # (the content is read: only the files the build writes are looked at again)
     give_back_memory()
     stages.lap("check")
     try:
@@ -323,6 +332,11 @@ def build(config: BuildConfig) -> BuildReport:
 
 def _input_folders(config: BuildConfig) -> list[Path]:
     return [config.content, config.private_folder]
+
+
+def _written_inputs(config: BuildConfig) -> tuple[Path, ...]:
+    """The files of the content that a build writes (`uptodate.Inputs.written`)."""
+    return (ledger.ledger_file(config.content), config.content / ob3_status.STATUS_FILE)
 
 
 def _stamp_digest(config: BuildConfig, inputs: uptodate.Inputs, code: bytes) -> bytes | None:
@@ -372,7 +386,7 @@ def _leave_stamp(config: BuildConfig, inputs: uptodate.Inputs, report: BuildRepo
     """After a successful build: the stamp that lets the next one do nothing if nothing changes."""
     if report.registry is None or report.cache is None or report.restricted.awards:
         return  # a delivery (not covered): no stamp
-    for written in (ledger.ledger_file(config.content), config.content / ob3_status.STATUS_FILE):
+    for written in _written_inputs(config):
         inputs.refresh(written)
     digest = _stamp_digest(config, inputs, report.cache.stamp)
     if digest is None:
@@ -643,13 +657,13 @@ def _search_index(
             digest.update(page.encode() + b"\0" + writer.manifest[page])
         keys[shard.bundle] = key = digest.digest()
         record = previous.get(shard.bundle)
-        if record is not None and record[0] == key and writer.keep_all(record[1]):
+        if record is not None and record[0] == key and writer.keep_all(record[1], record[2]):
             records[shard.bundle] = record
     if pages is not None:
         search.forget_pages(pages)
     stale = [shard for shard in shards if shard.bundle not in records]
     for bundle, files in search.write_indexes(writer, stale, jobs).items():
-        records[bundle] = (keys[bundle], tuple((path, writer.manifest[path]) for path in files))
+        records[bundle] = unit_record(keys[bundle], [(path, writer.manifest[path]) for path in files])
     return {shard.bundle: records[shard.bundle] for shard in shards}
 
 

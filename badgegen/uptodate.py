@@ -46,13 +46,14 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 #: Bump when what a stamp holds changes.
-STAMP_FORMAT = 2
+STAMP_FORMAT = 3
 STAMP_NAME = "up-to-date.pickle"
 #: As `load.RACY_MARGIN_NS`: a file changed this close to the build is not vouched for.
 RACY_MARGIN_NS = 2_000_000_000
@@ -87,25 +88,52 @@ class Stamp:
 @dataclass
 class Inputs:
     """What a build is about to read: every file's status, and the content digest of the
-    fresh ones (changed less than `RACY_MARGIN_NS` before they were looked at)."""
+    fresh ones (changed less than `RACY_MARGIN_NS` before they were looked at).
+
+    `written`: the files the build itself writes into its inputs (the ledger, the status
+    list), looked at again once written (`refresh`). Once the content is read, `settle()`
+    folds every other status into a digest and lets them go: at 50 000 awards they were
+    about 20 MB kept to the end of the build only to be hashed again.
+    """
 
     statuses: dict[str, Status] = field(default_factory=dict)
     fresh: dict[str, bytes | None] = field(default_factory=dict)  # None: could not be read
+    written: frozenset[str] = frozenset()
     #: `statuses_digest()`, kept until a status changes: a build asks before and after.
     _digest: bytes | None = field(default=None, repr=False)
+    #: The digest of the statuses of every file but the `written` ones, once `settle()`d.
+    _settled: bytes | None = field(default=None, repr=False)
 
     def statuses_digest(self) -> bytes:
-        """A digest of every path and status, sorted by path (computed once while they stay)."""
+        """A digest of every path and status: the files the build does not write, sorted by
+        path, then those it writes (computed once while they stay)."""
         if self._digest is None:
             digest = hashlib.blake2b(digest_size=20, person=b"badgegen-inputs")
-            for path in sorted(self.statuses):
+            digest.update(self._others_digest())
+            for path in sorted(self.written & self.statuses.keys()):
                 digest.update(f"{path}\0{self.statuses[path]}\n".encode())
             self._digest = digest.digest()
         return self._digest
 
+    def _others_digest(self) -> bytes:
+        if self._settled is not None:
+            return self._settled
+        digest = hashlib.blake2b(digest_size=20, person=b"badgegen-inputs")
+        for path in sorted(self.statuses.keys() - self.written):
+            digest.update(f"{path}\0{self.statuses[path]}\n".encode())
+        return digest.digest()
+
+    def settle(self) -> None:
+        """Keep only the digest of the statuses the build will not look at again, and the
+        statuses of the files it writes (`written`)."""
+        self._settled = self._others_digest()
+        self.statuses = {path: self.statuses[path] for path in self.written & self.statuses.keys()}
+
     def refresh(self, path: Path) -> None:
-        """Look again at a file the build itself wrote (the ledger, the status list)."""
+        """Look again at a file the build itself wrote (one of `written`)."""
         key = str(path.absolute())
+        if key not in self.written:
+            raise ValueError(f"{key} is not one of the files the build writes")
         status = _status(key)
         self.fresh.pop(key, None)
         if status != self.statuses.get(key):
@@ -118,14 +146,15 @@ class Inputs:
             self.fresh[key] = _content_digest(key)
 
 
-def scan(folders: list[Path]) -> Inputs:
-    """The status of every file under `folders` (missing folders hold nothing).
+def scan(folders: list[Path], written: Iterable[Path] = ()) -> Inputs:
+    """The status of every file under `folders` (missing folders hold nothing); `written`:
+    the files among them that the build writes itself (`Inputs.written`).
 
     A file changed less than two seconds ago could be changed again within the same tick of
     the file system's clock, after the build read it, without its status changing: its bytes
     are hashed now, before the build reads them, and the next build compares them again.
     """
-    inputs = Inputs()
+    inputs = Inputs(written=frozenset(str(path.absolute()) for path in written))
     settled = time.time_ns() - RACY_MARGIN_NS
     for folder in folders:
         _walk(str(folder.absolute()), inputs, settled)

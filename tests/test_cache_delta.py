@@ -128,3 +128,15 @@ def test_a_build_saves_deltas_and_the_manifests_say_what_the_trees_hold(tmp_path
             for path, e in manifests[tree_id(tree)].items()
         }
         assert listed == files
+
+
+def test_a_trees_delta_with_an_entry_of_another_size_is_not_ours() -> None:
+    """Entries are compared joined end to end (`TreeWriter.keep_all`): one of another size could
+    shift the others into place, so such a delta makes the whole manifests unknown."""
+    from badgegen.trees import ENTRY_SIZE, pack_manifests, unpack_manifests
+
+    stored = pack_manifests({"tree": {"a.json": b"\x01" * ENTRY_SIZE}})
+    good = {"tree": ({"b.json": b"\x02" * ENTRY_SIZE}, set())}
+    assert unpack_manifests(stored, good)["tree"]["b.json"] == b"\x02" * ENTRY_SIZE
+    bad = {"tree": ({"b.json": b"\x02" * (ENTRY_SIZE + 1)}, set())}
+    assert unpack_manifests(stored, bad) == {}

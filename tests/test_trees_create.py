@@ -17,7 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badgegen.errors import BuildError
-from badgegen.trees import UNFINISHED, Folders, TreeWriter, check_relpath, entry_of, sync_file, updated_output
+from badgegen.trees import (
+    ENTRY_SIZE,
+    UNFINISHED,
+    Folders,
+    TreeWriter,
+    check_relpath,
+    entry_of,
+    sync_file,
+    updated_output,
+)
 
 
 def test_an_empty_tree_gets_its_folders_once(tmp_path: Path) -> None:
@@ -153,3 +162,46 @@ def test_a_build_after_a_failed_one_does_not_trust_what_it_left(tmp_path: Path) 
     build(b"A")
     assert (out / "a/index.html").read_bytes() == b"A"
     assert not (tmp_path / ".site.next" / UNFINISHED).exists()
+
+
+_ENTRIES = st.sampled_from([bytes([n]) * ENTRY_SIZE for n in range(4)])
+_PATHS = st.sampled_from([f"assertions/{n}.json" for n in range(6)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    old=st.dictionaries(_PATHS, _ENTRIES),
+    already=st.lists(_PATHS, max_size=2, unique=True),
+    files=st.lists(st.tuples(_PATHS, _ENTRIES), max_size=4, unique_by=lambda pair: pair[0]),
+)
+def test_keep_all_keeps_a_unit_exactly_when_the_old_manifest_has_each_of_its_entries(
+    tmp_path_factory: pytest.TempPathFactory,
+    old: dict[str, bytes],
+    already: list[str],
+    files: list[tuple[str, bytes]],
+) -> None:
+    """The usual case compares the entries joined end to end, in C (`TreeWriter.keep_all`): it
+    decides as the rule file by file, and the new manifest takes the old one's entry objects."""
+    writer = TreeWriter(tmp_path_factory.mktemp("tree"), dict(old), None, None)
+    for path in already:
+        writer.manifest[path] = b"\xff" * ENTRY_SIZE
+    paths, entries = tuple(path for path, _ in files), b"".join(entry for _, entry in files)
+    expected = all(old.get(path) == entry and path not in already for path, entry in files)
+    if any(path in already for path in paths):  # (two outputs for one path: a bug, said loudly)
+        if all(old.get(path) == entry for path, entry in files):
+            with pytest.raises(BuildError, match="two outputs"):
+                writer.keep_all(paths, entries)
+        return
+    assert writer.keep_all(paths, entries) is expected
+    if expected:
+        assert all(writer.manifest[path] is old[path] for path in paths)
+    else:
+        assert not set(paths) & writer.manifest.keys()
+
+
+def test_a_record_whose_entries_do_not_match_its_paths_is_produced_again(tmp_path: Path) -> None:
+    old = {"a.json": b"\x01" * ENTRY_SIZE}
+    writer = TreeWriter(tmp_path, old, None, None)
+    assert writer.keep_all(("a.json",), b"\x01" * (ENTRY_SIZE - 1)) is False
+    assert writer.keep_all(("a.json",), b"\x01" * (ENTRY_SIZE + 1)) is False
+    assert writer.manifest == {}
