@@ -14,7 +14,8 @@ portfolio page and its printable version (`personnes/<slug>/`, `…/imprimer/`),
 every media file; and, once a build signed them, the Open Badges 3.0 files (signed
 credentials and their baked images, achievements, DID documents, profiles, status
 lists, endorsement credentials). Not listed: the home, catalogue and issuers pages, `404.html`,
-`sitemap.xml`, `robots.txt` and `static/`, which exist as long as the site does
+`sitemap.xml` (and its parts, `sitemap-N.xml`, as many as its size needs), `robots.txt` and
+`static/`, which exist as long as the site does
 (and whose assets may be renamed freely).
 
 OB 3.0 files exist only when the build signs (a private key was given): a build

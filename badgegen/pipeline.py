@@ -152,7 +152,7 @@ class BuildReport:
 
     registry: Registry | None
     warnings: list[ContentError]
-    files: dict[str, int] = field(default_factory=dict)
+    files: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     ledger_added: int = 0  # paths added to content/published.txt by this build
     #: The registry's `ledger.shape_digest`, and what the build cache knew of the ledger

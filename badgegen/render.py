@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import posixpath
 import re
 import types
@@ -288,7 +289,7 @@ def render_pages(
     for lang in registry.site.languages:
         yield from _pages_in(registry, env, lang, units=units, search_parts=search_parts)
     yield "404.html", _render(env, "404.html", _context(registry, "404.html", "fr", root=True))
-    yield urls.sitemap(), sitemap(registry)
+    yield from sitemaps(registry)
     yield urls.robots(), robots(registry)
 
 
@@ -309,22 +310,53 @@ def quoteattr(text: str) -> str:
     return '"{}"'.format(text.replace('"', "&quot;"))
 
 
-def sitemap(registry: Registry) -> bytes:
+#: The most addresses one sitemap file lists. The protocol allows 50 000 (and 50 MB); smaller
+#: parts are written with less memory (10 MB for 30 000 addresses in one file at 50 000 awards).
+SITEMAP_URLS = 10_000
+
+
+def sitemaps(registry: Registry, most: int = SITEMAP_URLS) -> Iterator[Page]:
     """sitemap.xml: the pages search engines may index, each with its other languages.
 
     Only what listings show: home, catalogue, issuers, every badge and issuer page,
     and the awards whose earners agreed to be listed (`listed: true`); an unlisted
     award never appears here. No <lastmod>: the build has no true date to give.
+
+    Up to `most` addresses, one file. Beyond, `sitemap.xml` is a sitemap index naming
+    `sitemap-1.xml`, `sitemap-2.xml`… of `most` addresses each (sitemaps.org: at most
+    50 000 in a file), each made on its own.
     """
     base, languages = registry.site.base_url, registry.site.languages
     pages: list[Callable[[str], str]] = [urls.page, urls.catalogue_page, urls.issuers_page]
     pages += [functools.partial(urls.badge_page, badge) for badge in registry.badges.values()]
     pages += [functools.partial(urls.issuer_page, issuer) for issuer in registry.issuers.values()]
     pages += [functools.partial(urls.award_page, award) for award in registry.awards.values() if award.listed]
+    total = len(pages) * len(languages)
+    if total <= most:
+        yield urls.sitemap(), _urlset(_sitemap_entries(base, languages, pages))
+        return
+    parts = -(-total // most)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
+    for number in range(1, parts + 1):
+        lines += [
+            "  <sitemap>",
+            f"    <loc>{xml_escape(base + urls.sitemap_part(number))}</loc>",
+            "  </sitemap>",
+        ]
+    lines.append("</sitemapindex>")
+    yield urls.sitemap(), ("\n".join(lines) + "\n").encode("utf-8")
+    entries = _sitemap_entries(base, languages, pages)
+    for number in range(1, parts + 1):
+        yield urls.sitemap_part(number), _urlset(itertools.islice(entries, most))
+
+
+def _sitemap_entries(
+    base: str, languages: tuple[str, ...], pages: list[Callable[[str], str]]
+) -> Iterator[list[str]]:
+    """The lines of each address's <url>, page by page, each page in every language."""
     for page in pages:
         addresses = [base + page(lang) for lang in languages]  # each once, not once per language
         alternates = (
@@ -336,7 +368,16 @@ def sitemap(registry: Registry) -> bytes:
             else []
         )
         for address in addresses:
-            lines += ["  <url>", f"    <loc>{xml_escape(address)}</loc>", *alternates, "  </url>"]
+            yield ["  <url>", f"    <loc>{xml_escape(address)}</loc>", *alternates, "  </url>"]
+
+
+def _urlset(entries: Iterable[list[str]]) -> bytes:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for entry in entries:
+        lines += entry
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -36,7 +36,7 @@ import itertools
 import os
 import shutil
 import struct
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -326,6 +326,28 @@ def _link(source: Path, target: Path) -> None:
         temporary.replace(target)
 
 
+class Sizes(Mapping[str, int]):
+    """Each path of a manifest → the size of its file, read from the manifest itself: a dict
+    of its own was 12 MB at the highest memory of a rebuild at 50 000 awards."""
+
+    __slots__ = ("_manifest",)
+
+    def __init__(self, manifest: Manifest) -> None:
+        self._manifest = manifest
+
+    def __getitem__(self, path: str) -> int:
+        return size_of(self._manifest[path])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._manifest
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._manifest)
+
+    def __len__(self) -> int:
+        return len(self._manifest)
+
+
 class TreeWriter:
     """Brings the next tree to this build's files, and records what it holds.
 
@@ -356,9 +378,9 @@ class TreeWriter:
         self.folders = Folders(root, empty=self.known and not self.old)
 
     @property
-    def written(self) -> dict[str, int]:
+    def written(self) -> Sizes:
         """Every output path of this build → its size (the build's summary, the ledger)."""
-        return {path: size_of(entry) for path, entry in self.manifest.items()}
+        return Sizes(self.manifest)
 
     def write(self, relpath: str, data: bytes) -> None:
         """Publish `data` at `relpath` (a POSIX path; a trailing `/` means `index.html`)."""

@@ -110,6 +110,12 @@ def sitemap() -> str:
     return "sitemap.xml"
 
 
+def sitemap_part(number: int) -> str:
+    """A part of a sitemap too large for one file (`render.sitemaps`). At the site's root, as
+    `sitemap.xml`: a sitemap may only list the addresses under its own folder."""
+    return f"sitemap-{number}.xml"
+
+
 def robots() -> str:
     return "robots.txt"
 

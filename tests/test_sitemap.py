@@ -53,7 +53,11 @@ def _awards(content: Path) -> dict[str, dict[str, Any]]:
 
 def _sitemap(site: Path) -> dict[str, dict[str, str]]:
     """Each <loc> → its alternates {hreflang: href}."""
-    root = ET.fromstring((site / "sitemap.xml").read_bytes())
+    return _urlset_entries((site / "sitemap.xml").read_bytes())
+
+
+def _urlset_entries(data: bytes) -> dict[str, dict[str, str]]:
+    root = ET.fromstring(data)
     assert root.tag == f"{{{NS['s']}}}urlset"
     entries = {}
     for url in root.findall("s:url", NS):
@@ -108,6 +112,34 @@ def test_an_award_leaves_the_sitemap_when_its_earner_withdraws_consent(tmp_path:
         '<meta name="robots" content="noindex, nofollow">'
         in (site / f"assertions/{listed[0]}/index.html").read_text()
     )
+
+
+@pytest.mark.parametrize("most", [7, 10, 1000])
+def test_a_large_sitemap_is_an_index_of_parts_that_list_the_same_addresses(site: Path, most: int) -> None:
+    """Past `most` addresses (sitemaps.org allows 50 000 a file), sitemap.xml names parts at the
+    site's root (a sitemap may only list addresses under its own folder), each of `most` at most;
+    together they list exactly what the one file lists."""
+    from badgegen.pipeline import BuildConfig, check
+    from badgegen.render import sitemaps
+
+    registry = check(
+        BuildConfig(content=EXAMPLE, base_url=BASE, update_ledger=False, use_cache=False)
+    ).registry
+    assert registry is not None
+    files = dict(sitemaps(registry, most))
+    whole = _sitemap(site)
+    if len(whole) <= most:
+        assert list(files) == ["sitemap.xml"] and files["sitemap.xml"] == (site / "sitemap.xml").read_bytes()
+        return
+    index = ET.fromstring(files.pop("sitemap.xml"))
+    assert index.tag == f"{{{NS['s']}}}sitemapindex"
+    named = [sitemap.findtext("s:loc", namespaces=NS) for sitemap in index.findall("s:sitemap", NS)]
+    assert named == [f"{BASE}sitemap-{number}.xml" for number in range(1, len(files) + 1)]
+    assert list(files) == [name.removeprefix(BASE) for name in named]
+    parts = [_urlset_entries(data) for data in files.values()]
+    assert all(1 <= len(part) <= most for part in parts) and len(parts) == -(-len(whole) // most)
+    joined = {loc: links for part in parts for loc, links in part.items()}
+    assert joined == whole and sum(map(len, parts)) == len(whole)
 
 
 def test_robots_allows_all_and_names_the_sitemap(site: Path) -> None:

@@ -297,7 +297,9 @@ def test_the_statuses_digest_is_computed_again_only_when_a_status_changed(tmp_pa
     assert inputs.statuses_digest() == uptodate.scan([tmp_path], [ledger_file]).statuses_digest()
 
 
-@pytest.mark.parametrize("written", [(), ("published.txt",), ("published.txt", "status-list.txt", "gone.txt")])
+@pytest.mark.parametrize(
+    "written", [(), ("published.txt",), ("published.txt", "status-list.txt", "gone.txt")]
+)
 def test_settled_statuses_give_the_same_digest_and_only_the_written_files_stay(
     tmp_path: Path, written: tuple[str, ...]
 ) -> None:
@@ -322,4 +324,3 @@ def test_settled_statuses_give_the_same_digest_and_only_the_written_files_stay(
         assert settled.statuses_digest() == uptodate.scan([tmp_path], files).statuses_digest()
     with pytest.raises(ValueError, match="not one of the files the build writes"):
         settled.refresh(tmp_path / "a.yaml")
-
