@@ -101,8 +101,8 @@ class Inputs:
     written: frozenset[str] = frozenset()
     #: `statuses_digest()`, kept until a status changes: a build asks before and after.
     _digest: bytes | None = field(default=None, repr=False)
-    #: The digest of the statuses of every file but the `written` ones, once `settle()`d.
-    _settled: bytes | None = field(default=None, repr=False)
+    #: `_others_digest()`, kept: once `settle()`d, the statuses it covers are gone.
+    _others: bytes | None = field(default=None, repr=False)
 
     def statuses_digest(self) -> bytes:
         """A digest of every path and status: the files the build does not write, sorted by
@@ -116,17 +116,19 @@ class Inputs:
         return self._digest
 
     def _others_digest(self) -> bytes:
-        if self._settled is not None:
-            return self._settled
-        digest = hashlib.blake2b(digest_size=20, person=b"badgegen-inputs")
-        for path in sorted(self.statuses.keys() - self.written):
-            digest.update(f"{path}\0{self.statuses[path]}\n".encode())
-        return digest.digest()
+        """The digest of the statuses of every file but the `written` ones: computed once
+        (`refresh` changes only those), by the build's first question or by `settle`."""
+        if self._others is None:
+            digest = hashlib.blake2b(digest_size=20, person=b"badgegen-inputs")
+            for path in sorted(self.statuses.keys() - self.written):
+                digest.update(f"{path}\0{self.statuses[path]}\n".encode())
+            self._others = digest.digest()
+        return self._others
 
     def settle(self) -> None:
         """Keep only the digest of the statuses the build will not look at again, and the
         statuses of the files it writes (`written`)."""
-        self._settled = self._others_digest()
+        self._others_digest()
         self.statuses = {path: self.statuses[path] for path in self.written & self.statuses.keys()}
 
     def refresh(self, path: Path) -> None:
