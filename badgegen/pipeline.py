@@ -69,7 +69,6 @@ from badgegen.timeutil import build_time
 from badgegen.trees import (
     Manifest,
     TreeWriter,
-    delta_size,
     manifests_delta,
     next_tree,
     pack_manifests,
@@ -155,8 +154,8 @@ class BuildReport:
     files: Mapping[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     ledger_added: int = 0  # paths added to content/published.txt by this build
-    #: The registry's `ledger.shape_digest`, and what the build cache knew of the ledger
-    #: for it (None: the ledger was checked).
+    #: The registry's `ledger.shape_digest`, and what is known of the ledger for it: from the
+    #: build cache, or found by the check (None: no registry).
     ledger_shape: bytes | None = None
     ledger_known: ledger.Verified | None = None
     #: The key that signs OB 3.0 credentials, or None (then no OB 3.0 file is published).
@@ -262,6 +261,12 @@ def _check(config: BuildConfig, *, remember: bool, statuses: Mapping[str, Status
     )
     if known_ledger is None:  # (else this ledger was checked for a registry of this shape)
         resolution.errors.extend(ledger.check(raw, registry, config.base_url))
+        if shape is not None and registry is not None:
+            # Whether the build will have anything to record, known while the ledger's lines and
+            # the registry's paths are at hand: they are let go below, not held to the build's end.
+            complete = ledger.unrecorded(config.content, registry) == 0
+            known_ledger = ledger.Verified(shape, ledger.ledger_status(config.content), complete)
+    ledger.forget_reads()
     resolution.errors.extend(found)
     media = {  # (each media file's digest was found by the privacy pass, which reads every file)
         name: file_digest({}, config.content / MEDIA_FOLDER / name, raw.digests)[0]
@@ -520,27 +525,29 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         give_back_memory()
         stages.lap("search")
     stages.lap("flip")
+    # The units' records first: let go before the manifests are packed, which then takes the
+    # memory they held (when every unit was produced again, old and new records both).
+    save_dict(build_cache, "units", units.records, units_base, units_identity)
+    units.records = units_base = {}
+    build_cache.save("search", search_records)
+    del search_records
+    entries = sum(len(manifest) for manifest in manifests.values())
     new_trees_delta = (
-        manifests_delta(trees_delta, stored_trees, manifests, writer.old, writer.manifest)
+        manifests_delta(
+            trees_delta, stored_trees, manifests, writer.old, writer.manifest, DELTA_SLACK * entries
+        )
         if writer.known and trees_identity is not None
         else None
     )
     writer.old = writer.live = {}  # (memory: what the trees held before; `manifests` says it now)
     report.files = writer.written
     report.files_written, report.files_copied = writer.changed, writer.copied
-    entries = sum(len(manifest) for manifest in manifests.values())
-    if (
-        new_trees_delta is None
-        or delta_size(new_trees_delta) > DELTA_SLACK * entries
-        or not build_cache.save_delta("trees", trees_identity, new_trees_delta, any_code=True)
+    if new_trees_delta is None or not build_cache.save_delta(
+        "trees", trees_identity, new_trees_delta, any_code=True
     ):
         build_cache.save_base("trees", pack_manifests(manifests), any_code=True)
     del manifests, new_trees_delta
-    writer.manifest = {}  # (memory: each part of the cache is let go once saved)
-    save_dict(build_cache, "units", units.records, units_base, units_identity)
-    units.records = units_base = {}
-    build_cache.save("search", search_records)
-    del search_records
+    writer.manifest = {}  # (the manifest of the next tree lives on in `report.files` only)
     build_cache.save("qr", qr.used_paths())
     build_cache.save("scanned", scanner.remembered())
     if compiled is not None:  # from the next build on, compiled templates are kept there

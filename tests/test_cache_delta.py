@@ -17,7 +17,15 @@ from hypothesis import strategies as st
 from badgegen import cache
 from badgegen.cache import BuildCache, dict_delta, dict_with_delta, save_dict
 from badgegen.cli import main
-from badgegen.trees import entry_of, manifests_delta, next_tree, pack_manifests, tree_id, unpack_manifests
+from badgegen.trees import (
+    delta_size,
+    entry_of,
+    manifests_delta,
+    next_tree,
+    pack_manifests,
+    tree_id,
+    unpack_manifests,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"
@@ -82,8 +90,13 @@ def test_manifest_deltas_add_up_to_the_manifests(live: Any, following: Any, buil
         name, other = trees[number % 2], trees[(number + 1) % 2]
         old = manifests[name]
         after = {name: dict(new), other: manifests[other]}
-        delta = manifests_delta(delta, {"1:1", "1:2"}, after, old, after[name])
-        assert delta is not None
+        whole = manifests_delta(delta, {"1:1", "1:2"}, after, old, after[name])
+        assert whole is not None
+        # Bounded: the same delta while it stays within `most` entries, else none at all.
+        most = delta_size(whole) - (number % 3)
+        bounded = manifests_delta(delta, {"1:1", "1:2"}, after, old, after[name], most)
+        assert bounded == (whole if delta_size(whole) <= most else None)
+        delta = whole
         assert unpack_manifests(stored, delta) == after
 
 

@@ -8,6 +8,7 @@ the address answering, so it is the way to withdraw an award.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -253,3 +254,44 @@ def test_the_ledger_file_is_the_header_then_each_path_once_sorted(paths: list[st
     list, a set or a frozenset."""
     expected = (ledger.HEADER + "".join(f"{path}\n" for path in sorted(set(paths)))).encode("utf-8")
     assert ledger.render(paths) == ledger.render(set(paths)) == ledger.render(frozenset(paths)) == expected
+
+
+_LEDGER_PATHS = st.sampled_from(
+    ["assertions/a.json", "assertions/b.png", "badges/x/", "en/badges/x/", "z.json"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_LEDGER_PATHS, max_size=6), planned=st.frozensets(_LEDGER_PATHS))
+def test_the_ledger_compared_in_one_pass_says_what_sets_of_its_lines_say(
+    lines: list[str], planned: frozenset[str]
+) -> None:
+    """`compare_sorted` keeps no set of the lines: it answers only for lines sorted without
+    repeats (as `record` writes them), and then as the plain formulas do."""
+    comparison = ledger.compare_sorted(lines, planned)
+    in_order = all(a < b for a, b in itertools.pairwise(lines))
+    assert (comparison is not None) == in_order
+    if comparison is not None:
+        assert comparison.missing == set(lines) - planned
+        assert comparison.unrecorded == len(planned - set(lines))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            _LEDGER_PATHS,
+            st.sampled_from(["", "# comment", "  badges/y/  ", "a\u2028b", "c\x0cd", "e\x85f"]),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_the_ledger_read_line_by_line_has_the_lines_read_whole(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], newline: str
+) -> None:
+    content = tmp_path_factory.mktemp("content")
+    ledger.ledger_file(content).write_bytes(newline.join(lines).encode("utf-8"))
+    assert list(dict.fromkeys(ledger._ledger_paths(ledger.ledger_file(content)))) == list(
+        ledger.read(content).lines
+    )

@@ -205,3 +205,22 @@ def test_a_record_whose_entries_do_not_match_its_paths_is_produced_again(tmp_pat
     assert writer.keep_all(("a.json",), b"\x01" * (ENTRY_SIZE - 1)) is False
     assert writer.keep_all(("a.json",), b"\x01" * (ENTRY_SIZE + 1)) is False
     assert writer.manifest == {}
+
+
+def test_a_unit_kept_in_part_is_undone_with_its_links(tmp_path: Path) -> None:
+    """The first file of a unit is linked from the live tree, the second is nowhere: the unit is
+    produced again, and the link made for the first goes (the next tree holds nothing unknown)."""
+    live_root, root = tmp_path / "live", tmp_path / "next"
+    (live_root / "assertions").mkdir(parents=True)
+    root.mkdir()
+    data = b"{}\n"
+    (live_root / "assertions" / "a.json").write_bytes(data)
+    live = {"assertions/a.json": entry_of(data)}
+    writer = TreeWriter(root, {}, live_root, live)
+    paths = ("assertions/a.json", "assertions/b.json")
+    assert writer.keep_all(paths, entry_of(data) + entry_of(b"other")) is False
+    assert writer.manifest == {} and writer.copied == 0
+    assert not (root / "assertions" / "a.json").exists()
+    assert writer.keep_all(paths[:1], entry_of(data)) is True
+    assert writer.copied == 1 and writer.manifest["assertions/a.json"] is live["assertions/a.json"]
+    assert (root / "assertions" / "a.json").samefile(live_root / "assertions" / "a.json")
