@@ -34,8 +34,9 @@ from badgegen import installed
 CACHE_FORMAT = 2
 #: A dict with more entries is stored in parts of this many, each pickled on its own: pickling
 #: remembers every object it wrote (to write a shared one once), and for a whole part of
-#: hundreds of thousands of objects that memory was a peak of the build.
-CHUNK_ENTRIES = 8192
+#: hundreds of thousands of objects that memory was a peak of the build. The parsed files are
+#: the heaviest entries (a whole document each): parts of 2 048 of them, not 8 192.
+CHUNK_ENTRIES = 2048
 CACHE_FOLDER_NAME = ".badgegen-cache"
 PACKAGE_ROOT = Path(__file__).resolve().parent
 #: The libraries whose version changes the bytes of the site.
@@ -246,6 +247,10 @@ class UsedMemo(MutableMapping[str, Any]):
         return len(self._entries)
 
     def used(self) -> dict[str, Any]:
+        """The entries read or written by this run; the memo's own dict when that is all of
+        them (a first build: no copy of 165 000 entries at its highest memory). Read only."""
+        if len(self._used) == len(self._entries):  # (`_used` only holds keys of `_entries`)
+            return self._entries
         return {key: self._entries[key] for key in self._used if key in self._entries}
 
 

@@ -154,6 +154,7 @@ def _unpacked(stored: Any) -> dict[str, Manifest]:
     try:
         joined, trees = stored
         paths = joined.split("\0") if joined else []
+        like: tuple[bytes, list[Entry]] | None = None  # (the first tree that holds every path)
         for tree, held, entries in trees:
             count = held.count(1)
             if (
@@ -163,12 +164,36 @@ def _unpacked(stored: Any) -> dict[str, Manifest]:
             ):
                 return {}
             names = paths if count == len(paths) else itertools.compress(paths, held)
-            cut = [entries[start : start + ENTRY_SIZE] for start in range(0, len(entries), ENTRY_SIZE)]
-            # (sharing the entries both trees hold cost more time than it saved memory)
+            cut = _cut(entries, like)
+            if count == len(paths) and like is None:
+                like = entries, cut
             manifests[tree] = dict(zip(names, cut, strict=True))
     except (TypeError, ValueError, AttributeError):
         return {}
     return manifests
+
+
+#: Entries compared between the trees a block at a time (`_cut`).
+SHARED_BLOCK = 1024
+
+
+def _cut(entries: bytes, like: tuple[bytes, list[Entry]] | None) -> list[Entry]:
+    """`entries` cut into one object each; where a block of them is the same as in `like`
+    (another tree's entries, all of its paths in the same order, and their objects), that
+    tree's objects. The trees differ by what the last build changed: the second tree's
+    250 000 entries at 50 000 awards were 13 MB of objects equal to the first's."""
+    if like is None or len(like[0]) != len(entries):
+        return [entries[start : start + ENTRY_SIZE] for start in range(0, len(entries), ENTRY_SIZE)]
+    other, objects = like
+    step = SHARED_BLOCK * ENTRY_SIZE
+    cut: list[Entry] = []
+    for start in range(0, len(entries), step):
+        end = min(start + step, len(entries))
+        if entries[start:end] == other[start:end]:
+            cut += objects[start // ENTRY_SIZE : end // ENTRY_SIZE]
+        else:
+            cut += [entries[at : at + ENTRY_SIZE] for at in range(start, end, ENTRY_SIZE)]
+    return cut
 
 
 def size_of(entry: Entry) -> int:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from badgegen import cache
+from badgegen import cache, trees
 from badgegen.cache import BuildCache
 from badgegen.trees import entry_of, pack_manifests, unpack_manifests
 
@@ -48,3 +49,26 @@ def test_any_manifests_come_back_as_they_were(manifests: dict[str, dict[str, byt
 def test_a_tree_with_entries_not_of_ours_is_left_out() -> None:
     manifests = {"1:2": {"a": entry_of(b"x")}, "1:3": {"a": b"short", "b": b"12345678901234567890x"}}
     assert unpack_manifests(pack_manifests(manifests)) == {"1:2": manifests["1:2"]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=40),
+    st.sets(st.integers(min_value=0, max_value=39)),
+    st.sampled_from([1, 3, 4, 1024]),
+)
+def test_the_entries_both_trees_hold_are_one_object(size: int, changed: set[int], block: int) -> None:
+    """Blocks of entries equal in both trees are the first tree's objects in the second
+    (`trees._cut`); the manifests come back as they were whatever the block size."""
+    first = {f"p{n}": entry_of(b"%d" % n) for n in range(size)}
+    second = {
+        path: entry_of(b"new") if n in changed else entry for n, (path, entry) in enumerate(first.items())
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(trees, "SHARED_BLOCK", block)
+        back = unpack_manifests(pack_manifests({"1:1": first, "1:2": second}))
+    assert back == {"1:1": first, "1:2": second}
+    for start in range(0, size, block):
+        paths = list(first)[start : start + block]
+        if all(first[p] == second[p] for p in paths):
+            assert all(back["1:2"][p] is back["1:1"][p] for p in paths)
