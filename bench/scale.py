@@ -49,6 +49,7 @@ STEPS = {
     "rebuild_one_unlisted": "rebuild, 1 unlisted award changed",
     "rebuild_one_award": "rebuild, 1 listed award changed",
     "rebuild_one_badge": "rebuild, 1 badge changed",
+    "build_clone": "build cold, all published (clean clone)",
     "signed_cold": "signed build cold",
     "signed_first": "signed rebuild, first",
     "signed_warm_one_award": "signed rebuild, 1 award changed",
@@ -126,26 +127,27 @@ class Bench:
         #: Whether `build --timings FILE` exists (None: not tried yet); the option is new.
         self.timings_option: bool | None = None
 
-    def command(self, verb: str, *extra: str) -> list[str]:
-        return [str(self.badgegen), verb, "--content", "content", "--out", "site", *extra]
+    def command(self, verb: str, *extra: str, out: str = "site") -> list[str]:
+        return [str(self.badgegen), verb, "--content", "content", "--out", out, *extra]
 
     def validate(self) -> Step:
         return self.step(run_child(self.command("validate"), self.folder, self.env))
 
-    def build(self, name: str, secret: str | None = None) -> Step:
-        """One build; with --timings when badgegen has it (exit 2 "unrecognized arguments" if not)."""
+    def build(self, name: str, secret: str | None = None, out: str = "site") -> Step:
+        """One build into `out` (its cache beside it); with --timings when badgegen has it (exit
+        2 "unrecognized arguments" if not)."""
         env = self.env if secret is None else {**self.env, "BADGEGEN_SIGNING_KEY": secret}
         timings = self.folder / "timings" / f"{name}.json"
         timings.parent.mkdir(exist_ok=True)
         timings.unlink(missing_ok=True)
         if self.timings_option is not False:
-            run = run_child(self.command("build", "--timings", str(timings)), self.folder, env)
+            run = run_child(self.command("build", "--timings", str(timings), out=out), self.folder, env)
             if run.code == 2 and "unrecognized arguments" in run.stderr:
                 self.timings_option = False
             else:
                 self.timings_option = True
                 return self.step(run, timings)
-        return self.step(run_child(self.command("build"), self.folder, env), timings)
+        return self.step(run_child(self.command("build", out=out), self.folder, env), timings)
 
     def step(self, run: Run, timings: Path | None = None) -> Step:
         if run.code != 0:
@@ -267,6 +269,10 @@ def measure(badgegen: Path, folder: Path, awards: int) -> dict[str, Any]:
     done("rebuild_one_award", bench.build("rebuild_one_award"))
     touch_text(badge, "description", "Description modifiée pour le banc d'essai.")
     done("rebuild_one_badge", bench.build("rebuild_one_badge"))
+    # What a clean clone builds (a pull request's check without a cache): no cache, no output
+    # tree, and a ledger that lists every address already (its check compares them all).
+    # Into a folder of its own: deleting the site first would slow the disk (see the README).
+    done("build_clone", bench.build("build_clone", out="clone/site"))
     site: dict[str, Any] = {"unsigned": site_size(folder / "site"), "signed": None}  # null: no site
     secret = bench.add_signing_key()
     if secret is not None:
