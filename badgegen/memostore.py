@@ -14,6 +14,7 @@ the two writes) is harmless.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from badgegen.cache import BuildCache, UsedMemo
@@ -26,7 +27,11 @@ _MISSING = object()
 
 
 class LayeredMemo(UsedMemo):
-    """A `UsedMemo` read from a base and a delta, which knows what this run added."""
+    """A `UsedMemo` read from a base and a delta, which knows what this run added.
+
+    A key this run added is in `added` only, not also among the keys it used: in a first
+    build every entry is new (165 000 at 50 000 awards), and a second set of them all was
+    8 MB at its highest memory. Used are the keys of `_used` and of `added` (apart)."""
 
     def __init__(self, base: dict[str, Any], delta: dict[str, Any]) -> None:
         self.base_size = len(base)
@@ -40,13 +45,34 @@ class LayeredMemo(UsedMemo):
         value = self._entries.get(key, _MISSING)
         if value is _MISSING:
             return default
-        self._used.add(key)
+        if key not in self.added:
+            self._used.add(key)
+        return value
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._entries[key]
+        if key not in self.added:
+            self._used.add(key)
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
-        if key not in self._entries:
+        if key in self.added or key not in self._entries:
             self.added.add(key)
+            self._entries[key] = value
+            return
         super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.added.discard(key)
+
+    def used(self) -> dict[str, Any]:
+        """The entries read or written by this run (the memo's own dict when that is all)."""
+        if len(self._used) + len(self.added) == len(self._entries):
+            return self._entries
+        return {
+            key: self._entries[key] for key in itertools.chain(self._used, self.added) if key in self._entries
+        }
 
 
 def load_memo(cache: BuildCache) -> LayeredMemo:

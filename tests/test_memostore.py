@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from badgegen.cache import BuildCache
-from badgegen.memostore import BASE, DELTA, SLACK, load_memo, save_memo
+from badgegen.memostore import BASE, DELTA, SLACK, LayeredMemo, load_memo, save_memo
 
 ENTRIES = 100
 
@@ -97,3 +100,41 @@ def test_a_delta_left_beside_an_older_base_is_harmless(tmp_path: Path) -> None:
     assert memo.get("file-7") == 7
     _run(cache, range(0))
     assert "gone" not in {**(cache.load(BASE) or {}), **(cache.load(DELTA) or {})}
+
+
+_KEYS = st.sampled_from([f"k{n}" for n in range(8)])
+_OPERATIONS = st.lists(
+    st.tuples(st.sampled_from(["get", "getitem", "set", "del"]), _KEYS, st.integers(0, 3)), max_size=20
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_KEYS, st.integers(0, 3)), st.dictionaries(_KEYS, st.integers(0, 3)), _OPERATIONS)
+def test_the_memo_knows_what_was_used_and_added_as_a_plain_model_does(
+    base: dict[str, int], delta: dict[str, int], operations: list[tuple[str, str, int]]
+) -> None:
+    """A key added by this run is kept in `added` only (not also among the keys used), so a
+    first build holds one set of its keys, not two: `used()` and `added` are still those of
+    a plain model, whatever the order of reads, writes and deletions."""
+    memo = LayeredMemo(dict(base), dict(delta))
+    model = {**base, **delta}
+    loaded, used, added = set(model), set(), set()
+    for operation, key, value in operations:
+        if operation == "get":
+            assert memo.get(key) == model.get(key)
+            used |= {key} & model.keys()
+        elif operation == "getitem" and key in model:
+            assert memo[key] == model[key]
+            used.add(key)
+        elif operation == "set":
+            memo[key] = model[key] = value
+            used.add(key)
+            if key not in loaded:
+                added.add(key)
+        elif operation == "del" and key in model:
+            del memo[key], model[key]
+            used.discard(key)
+            added.discard(key)
+            loaded.discard(key)
+    assert memo.used() == {key: model[key] for key in used}
+    assert memo.added == added
