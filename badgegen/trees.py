@@ -391,9 +391,9 @@ class Sizes(Mapping[str, int]):
 class TreeWriter:
     """Brings the next tree to this build's files, and records what it holds.
 
-    `write()` is for bytes produced now; `keep()` is for a file this build did not
-    produce again (its unit was unchanged): it is already in the tree, or copied from
-    the live tree, or the caller has to produce it after all.
+    `write()` is for bytes produced now; `keep_all()` is for the files this build did not
+    produce again (their unit was unchanged): they are already in the tree, or linked from
+    the live tree, or the caller has to produce the unit after all.
     """
 
     def __init__(
@@ -441,13 +441,9 @@ class TreeWriter:
         self.manifest[relpath] = entry
         self.changed += wrote
 
-    def keep(self, relpath: str, entry: Entry) -> bool:
-        """Keep a file this build did not produce again; False if it must be produced."""
-        return self._keep(relpath, entry) is not None
-
     def _keep(self, relpath: str, entry: Entry) -> bool | None:
-        """`keep`: None if the file must be produced, else whether it was linked from the live
-        tree. The manifest takes the entry object of the tree it was found in (the record's own
+        """Keep a file this build did not produce again: None if it must be produced, else
+        whether it was linked from the live tree. The manifest takes the entry object of the tree it was found in (the record's own
         would be one more object per file: 250 000 when a build fills the second tree)."""
         if relpath in self.manifest:
             raise BuildError(f"two outputs for one path: {relpath}")
@@ -497,7 +493,7 @@ class TreeWriter:
         return True
 
     def _forget(self, relpath: str, *, linked: bool) -> None:
-        """Undo `keep(relpath)` (its unit is produced after all): a link made for it goes."""
+        """Undo `_keep(relpath)` (its unit is produced after all): a link made for it goes."""
         self.manifest.pop(relpath, None)
         if linked:
             self.copied -= 1
