@@ -41,15 +41,15 @@ import base64
 import contextlib
 import fnmatch
 import hashlib
-import io
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -79,6 +79,11 @@ UNUSED_BUNDLE_FILES = frozenset(
 #: (Pagefind 1.5's `mergeIndex` inits a merged index with `load_wasm: false`); a merged part
 #: is only index files. Its `wasm.*.pagefind` files go too (`is_published`).
 PART_UNUSED_FILES = frozenset({"pagefind.js", "pagefind-worker.js"})
+#: Pages written to a service at once: it starts indexing while the next ones are read.
+FEED_PAGES = 32
+#: Bytes its answers may fill before it waits for them to be read (Linux's default is 64 KiB,
+#: a few hundred pages' answers, filled while this thread writes another part's files).
+ANSWER_PIPE_BYTES = 1 << 20
 #: Seconds Pagefind may take for all the parts of a build (about 1 500 pages a second here).
 PAGEFIND_TIMEOUT = 600
 #: The kinds of results, as the `kind` filter names them.
@@ -326,26 +331,24 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
     back and moved: at 10 000 awards that was 6 000 folders and links made, and 6 400 files
     made twice.
 
-    Up to `jobs` services run at once (a service indexes one page at a time, fed by a
+    Up to `jobs` services index at once (a service indexes one page at a time, fed by a
     thread), the largest parts first (`indexing_order`): the parts are uneven (they follow
     the badges), and the largest one, started last, ran alone at the end (1.5 s at 10 000
-    awards). Bundles are taken in that same order, while the next parts are indexed: by this
-    thread, one at a time (a bundle read by a thread of its own kept that thread's heap:
-    about 30 MB more at 50 000 awards), and in an order that does not depend on the timing.
+    awards). This thread reads every running service's answers as they come (`Service.pump`),
+    so a service that is done makes room for the next part at once, even while an earlier
+    part is still being indexed; it takes the bundles (writes their files) in the order the
+    parts started, one at a time, so what is written does not depend on the timing. A
+    bundle read by a thread of its own kept that thread's heap (about 30 MB more at 50 000
+    awards): all answers are read here. At most `2 × jobs` parts are started and not yet
+    taken, which bounds the bundles held at once.
     """
     if not parts:
         return {}
     executable = pagefind_executable()
     order = indexing_order(parts)
     started: list[Service] = []
-    running: dict[int, Service] = {}
-
-    def start_from(first: int) -> None:
-        """Start the next parts in `order` after those running, up to `jobs` processes."""
-        for later in range(first + len(running), min(first + max(1, jobs), len(order))):
-            running[later] = service = Service.start(executable)
-            started.append(service)
-            service.feed(writer.root, parts[order[later]])
+    waiting: dict[int, Service] = {}  # place in `order` → its service, started and not yet taken
+    ahead = 2 * max(1, jobs)
 
     def expire() -> None:
         for service in list(started):
@@ -357,12 +360,15 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
     files: dict[str, list[str]] = {}
     try:
         for place, number in enumerate(order):
-            start_from(place)
-            service = running.pop(place)
+            while True:
+                _start_parts(executable, writer.root, parts, order, place, waiting, started, jobs, ahead)
+                service = waiting[place]
+                if service.done:
+                    break
+                _pump_any(waiting.values())
+            del waiting[place]
             shard = parts[number]
-            bundle = service.bundle(len(shard.pages))
-            service.close()
-            start_from(place + 1)
+            bundle = service.take()
             files[shard.bundle] = take_bundle(writer, bundle, shard.bundle, first=shard.number == 0)
             del bundle  # (memory: one bundle at a time)
     except BaseException:
@@ -374,6 +380,40 @@ def write_indexes(writer: TreeWriter, parts: Sequence[Shard], jobs: int = 1) -> 
         for service in started:
             service.close()
     return {shard.bundle: files[shard.bundle] for shard in parts}
+
+
+def _start_parts(
+    executable: Path,
+    root: Path,
+    parts: Sequence[Shard],
+    order: Sequence[int],
+    first: int,
+    waiting: dict[int, Service],
+    started: list[Service],
+    jobs: int,
+    ahead: int,
+) -> None:
+    """Start the next parts of `order` (from `first`, the next to take) while fewer than
+    `jobs` services are indexing and fewer than `ahead` parts wait to be taken."""
+    later = first + len(waiting)
+    while later < min(first + ahead, len(order)):
+        if sum(not service.done for service in waiting.values()) >= max(1, jobs):
+            return
+        waiting[later] = service = Service.start(executable)
+        started.append(service)
+        service.feed(root, parts[order[later]])
+        later += 1
+
+
+def _pump_any(services: Iterable[Service]) -> None:
+    """Wait until a service still indexing has written something; read all those that have."""
+    indexing = {service.output: service for service in services if not service.done}
+    if os.name == "nt":  # select() takes only sockets there: wait for the first one started
+        next(iter(indexing.values())).pump()
+        return
+    ready, _, _ = select.select(list(indexing), [], [])
+    for output in ready:
+        indexing[output].pump()
 
 
 def indexing_order(parts: Sequence[Shard]) -> list[int]:
@@ -466,6 +506,40 @@ def _element_end(html: str, tag: str, after: int) -> int:
     return -1
 
 
+def _widen_pipe(process: subprocess.Popen[bytes]) -> None:
+    """Let the service's answers fill `ANSWER_PIPE_BYTES` before it has to wait (Linux only;
+    elsewhere, or if refused, the pipe keeps its size: only slower)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setting is not None and process.stdout is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(process.stdout.fileno(), setting, ANSWER_PIPE_BYTES)
+
+
+def whole_answers(partial: list[bytes], chunk: bytes) -> list[bytes]:
+    """The answers that `chunk`, just read from a service, ends; `partial` holds the start of
+    an answer cut by the previous reads, and is left holding the start of the next one.
+
+    An answer is base64 followed by a comma (base64 has none). A read holds hundreds of small
+    answers, or a piece of a bundle's: each is cut where it ends, without copying the rest
+    of the chunk, and an answer cut by reads is joined once."""
+    answers = []
+    at = 0
+    while (end := chunk.find(b",", at)) >= 0:
+        piece = chunk[at:end]
+        if partial:
+            piece = b"".join([*partial, piece])
+            partial.clear()
+        answers.append(piece)
+        at = end + 1
+    if at < len(chunk):
+        partial.append(chunk[at:])
+    return answers
+
+
 def _message(number: int, payload: Mapping[str, object]) -> bytes:
     """A request to Pagefind's service: base64 of its JSON, then a comma."""
     return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()) + b","
@@ -480,8 +554,11 @@ class Service:
         self.process = process
         self.log = log
         self.folder = folder  # its working folder, empty
-        self.pending = b""  # what was read of its output, the responses before `taken` handed over
-        self.taken = 0
+        self.expected: int | None = None  # the pages it is sent (answers: 2 more)
+        self.answers = 0  # answers read and checked
+        self.partial: list[bytes] = []  # the start of an answer cut by a read
+        self.files: dict[str, bytes] | None = None  # its bundle, once it came back whole
+        self.taken = False
         self.failed: BaseException | None = None
         self.feeder: threading.Thread | None = None
         self.expired = False
@@ -509,15 +586,20 @@ class Service:
             raise SearchIndexError(
                 f"Pagefind n'a pas pu tourner ({exc}).", f"Pagefind could not run ({exc})."
             ) from exc
+        _widen_pipe(process)
         return cls(process, log, folder)
 
     def feed(self, root: Path, shard: Shard) -> None:
         """Send the part's pages (read under `root`) from a thread, in the order of `shard.pages`:
         Pagefind numbers the pages in the order it is given them."""
+        self.expected = len(shard.pages)
         self.feeder = threading.Thread(target=self._send, args=(root, shard), daemon=True)
         self.feeder.start()
 
     def _send(self, root: Path, shard: Shard) -> None:
+        """Write the requests a few pages at a time, so that Pagefind indexes the first pages
+        while the next are read (sent all at once, the service waited a sixth of a second
+        for each thousand pages, doing nothing)."""
         stdin = self.process.stdin
         assert stdin is not None
         try:
@@ -526,51 +608,77 @@ class Service:
                 text = indexed_text((root / page).read_bytes().decode("utf-8"))
                 payload = {"type": "AddFile", "index_id": 0, "file_path": page, "file_contents": text}
                 messages.append(_message(number, payload))
+                if len(messages) >= FEED_PAGES:
+                    stdin.write(b"".join(messages))
+                    stdin.flush()
+                    messages = []
             messages.append(_message(len(shard.pages) + 1, {"type": "GetFiles", "index_id": 0}))
             # Its input stays open until the bundle is taken: the service exits as soon as its
             # input ends, whatever it was doing.
             stdin.write(b"".join(messages))
             stdin.flush()
-        except BaseException as exc:  # reported by `bundle()`, as the service ends
+        except BaseException as exc:  # reported by `pump()`, as the service ends
             self.failed = exc
             with contextlib.suppress(OSError):
                 stdin.close()
 
-    def _response(self) -> dict[str, object]:
-        """The next response of the service (its payload), or `SearchIndexError`."""
+    @property
+    def output(self) -> int:
+        """The file descriptor of its answers (to wait on with `select`)."""
         stdout = self.process.stdout
-        assert isinstance(stdout, io.BufferedReader)
-        # A chunk read holds hundreds of small responses, or a piece of the bundle's: each is
-        # cut where it ends, without copying the rest of the chunk (that copied up to a
-        # megabyte per response), and a long one is joined once.
-        pieces: list[bytes] = []
-        while (end := self.pending.find(b",", self.taken)) < 0:
-            pieces.append(self.pending[self.taken :])
-            self.pending, self.taken = stdout.read1(1 << 20), 0
-            if not self.pending:
-                raise self._error("ended too soon")
-        pieces.append(self.pending[self.taken : end])
-        self.taken = end + 1
-        message = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        assert stdout is not None
+        return stdout.fileno()
+
+    @property
+    def done(self) -> bool:
+        """Whether its bundle has come back whole (then `take()` hands it over)."""
+        return self.files is not None
+
+    def pump(self) -> None:
+        """Read what the service has written (at most a megabyte; waits only if it wrote
+        nothing yet) and check each answer that is now whole (`whole_answers`): `NewIndex`,
+        one `IndexedFile` per page, then `GetFiles` with the bundle. Once the bundle is whole,
+        the service is let go."""
+        chunk = os.read(self.output, 1 << 20)
+        if not chunk:
+            raise self._error("ended too soon")
+        for answer in whole_answers(self.partial, chunk):
+            self._answer(answer)
+        if self.files is not None:
+            self.close()
+
+    def _answer(self, message: bytes) -> None:
         payload: dict[str, object] = json.loads(base64.b64decode(message))["payload"]
-        if payload.get("type") == "Error":
+        kind = payload.get("type")
+        if kind == "Error":
             raise self._error(str(payload.get("message")))
-        return payload
+        pages = self.expected if self.expected is not None else -1
+        wanted = "NewIndex" if self.answers == 0 else "IndexedFile" if self.answers <= pages else "GetFiles"
+        if kind != wanted:
+            raise self._error(f"answered {kind!r} where {wanted!r} was expected")
+        self.answers += 1
+        if kind == "GetFiles":
+            found = payload.get("files")
+            assert isinstance(found, list)
+            files = {str(file["path"]): base64.b64decode(file["content"]) for file in found}
+            if "pagefind.js" not in files:
+                raise self._error("no pagefind.js in its bundle")
+            self.files = files
+
+    def take(self) -> dict[str, bytes]:
+        """The files of the part's bundle (path → bytes), handed over once (see `bundle`)."""
+        files, self.files = self.files, None
+        assert files is not None, "a bundle taken before it came back"
+        self.taken = True
+        return files
 
     def bundle(self, pages: int) -> dict[str, bytes]:
-        """The files of the part's bundle (path → bytes), once its `pages` pages are indexed."""
-        files: dict[str, bytes] = {}
-        for kind in ["NewIndex"] + ["IndexedFile"] * pages + ["GetFiles"]:
-            payload = self._response()
-            if payload.get("type") != kind:
-                raise self._error(f"answered {payload.get('type')!r} where {kind!r} was expected")
-            if kind == "GetFiles":
-                found = payload.get("files")
-                assert isinstance(found, list)
-                files = {str(file["path"]): base64.b64decode(file["content"]) for file in found}
-        if "pagefind.js" not in files:
-            raise self._error("no pagefind.js in its bundle")
-        return files
+        """The files of the part's bundle (path → bytes), once its `pages` pages are indexed
+        (waiting for this service alone)."""
+        self.expected = pages
+        while not self.done:
+            self.pump()
+        return self.take()
 
     def _error(self, what: str) -> SearchIndexError:
         if self.expired:

@@ -687,6 +687,45 @@ def test_parts_indexed_side_by_side_are_each_what_the_part_makes_alone(
     assert _pagefind_children() == []
 
 
+def test_at_most_jobs_services_index_at_once_and_bundles_are_taken_in_order(
+    served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five parts on two services: whenever a service starts, at most one other is still
+    indexing (a service whose bundle came back has ended: it makes room for the next part
+    even before its bundle is taken) and at most three parts wait to be taken (`2 × jobs`
+    with it); the bundles are taken in the order the parts started (`indexing_order`), each
+    whole, and every service has ended by the time `write_indexes` returns."""
+    from badgegen import search
+
+    pages = _example_pages(served.folder)
+    parts = [search.Shard(number, tuple(pages[number::5])) for number in range(5)]
+    root = _tree_with(served, pages, tmp_path / "next")
+    started: list[search.Service] = []
+    taken: list[str] = []
+    start = search.Service.start
+    take = search.take_bundle
+
+    def spied_start(executable: Path) -> search.Service:
+        indexing = [service for service in started if not service.closed]
+        assert len(indexing) <= 1
+        assert len(started) - len(taken) <= 3
+        started.append(start(executable))
+        return started[-1]
+
+    def spied_take(writer: TreeWriter, bundle: dict[str, bytes], prefix: str, *, first: bool) -> list[str]:
+        assert "pagefind-entry.json" in bundle
+        taken.append(prefix)
+        return take(writer, bundle, prefix, first=first)
+
+    monkeypatch.setattr(search.Service, "start", staticmethod(spied_start))
+    monkeypatch.setattr(search, "take_bundle", spied_take)
+    files = search.write_indexes(TreeWriter(root, {}, None, None, None), parts, jobs=2)
+    assert taken == [parts[number].bundle for number in search.indexing_order(parts)]
+    assert len(started) == 5 and all(service.closed for service in started)
+    assert list(files) == [part.bundle for part in parts]
+    assert _pagefind_children() == []
+
+
 def test_a_part_failing_beside_others_stops_the_build_and_leaves_no_process(
     served: Served, tmp_path: Path
 ) -> None:

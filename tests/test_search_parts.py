@@ -8,6 +8,7 @@ grows with the most awarded badge.
 
 from __future__ import annotations
 
+import base64
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badgegen.pipeline import BuildConfig, check
-from badgegen.search import badge_groups, indexed_pages, shards
+from badgegen.search import badge_groups, indexed_pages, shards, whole_answers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -107,3 +108,26 @@ def _pages_of(registry: Any, slug: str) -> list[str]:
     marks = [f"badges/{slug}/"]
     marks += [f"assertions/{a.id}/" for a in registry.awards.values() if a.badge is badge and a.listed]
     return [page for page in indexed_pages(registry) if any(mark in page for mark in marks)]
+
+
+_answers = st.lists(st.binary(max_size=40).map(lambda raw: base64.b64encode(raw)), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=_answers, data=st.data())
+def test_answers_cut_anywhere_by_reads_come_out_whole_and_in_order(
+    answers: list[bytes], data: st.DataObject
+) -> None:
+    """`whole_answers`: however the service's output is cut by reads (a comma after each
+    base64 answer), each answer comes out once, whole, in order, when the read that ends it
+    is handed over; what is left is the start of the next one."""
+    stream = b"".join(answer + b"," for answer in answers)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(stream)), max_size=12)))
+    partial: list[bytes] = []
+    found: list[bytes] = []
+    for begin, end in zip([0, *cuts], [*cuts, len(stream)], strict=True):
+        if end > begin:
+            found += whole_answers(partial, stream[begin:end])
+            assert b"".join(partial) == stream[:end][len(b"".join(a + b"," for a in found)) :]
+    assert found == answers
+    assert partial == []
