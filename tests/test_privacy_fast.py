@@ -148,3 +148,32 @@ def test_each_part_matches_only_at_its_own_first_character(text: str) -> None:
 @example(".hidden")
 def test_the_suffix_of_a_built_file_is_the_one_pathlib_gives(relative: str) -> None:
     assert privacy._path_suffix(relative) == PurePosixPath(relative).suffix.lower()
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.binary(max_size=60).map(lambda raw: raw.replace(b"r", b"rob")),
+    st.integers(1, 9),
+)
+def test_a_word_in_any_case_is_found_however_the_bytes_are_sliced(data: bytes, step: int) -> None:
+    """`_holds_any_case` lowers a slice at a time (so a 13 MB ledger is not copied whole):
+    it says what `needle in data.lower()` says, whatever the slices' size."""
+    original = privacy._FOLD_SLICE
+    try:
+        privacy._FOLD_SLICE = step
+        assert privacy._holds_any_case(data, b"robase") == (b"robase" in data.lower())
+        assert privacy._holds_any_case(data + b"RoBaSe", b"robase")
+    finally:
+        privacy._FOLD_SLICE = original
+
+
+def test_a_text_file_with_a_byte_order_mark_is_read_from_its_first_character() -> None:
+    """`text_errors` hands `find_personal_data` the bytes without the mark: positions are
+    those of the text without it, as before."""
+    plain = "titre: x\nnote: écrire à jeanne.martin@gmail.com\n".encode()
+    with_mark = privacy.text_errors(
+        "f.yaml", b"\xef\xbb\xbf" + plain, frozenset(), yaml_fields=True, award=False
+    )
+    without = privacy.text_errors("f.yaml", plain, frozenset(), yaml_fields=True, award=False)
+    assert [(e.line, e.column, e.field) for e in with_mark] == [(2, 16, "note")]
+    assert [(e.line, e.column, e.field) for e in without] == [(2, 16, "note")]
