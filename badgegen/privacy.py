@@ -254,6 +254,8 @@ _FR_PHONE_END_RE = re.compile(rb"dddddddd|dd_dd_dd_dd")
 _NIR_END_RE = re.compile(rb"dddddd|ddd_ddd")
 _INTL_PHONE_START_RE = re.compile(rb"\+d")
 _IBAN_START_CLASSES_RE = re.compile(rb"AAdd")
+#: The longest run of classes these patterns match (`dd_dd_dd_dd`).
+_CLASS_RUN = 11
 #: The bytes that continue a character in UTF-8: left out, so each character is one class.
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 
@@ -271,13 +273,31 @@ class _Outline:
     `data`, when given, is what `text` was decoded from (UTF-8, errors replaced): a
     replaced byte gives `U+FFFD` in the text, which no detector matches, and at most one
     class here, so a run of classes of the text is still a run here.
+
+    The classes of a text larger than `_FOLD_SLICE` bytes are made a slice at a time when a
+    test reads them (`_holds`), not kept whole: at 50 000 awards, the ledger of published
+    addresses would take 13 MB more.
     """
 
     def __init__(self, text: str, data: bytes | None = None) -> None:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass") if data is None else data
-        self.classes = self.data.translate(_CLASSES, _CONTINUATION_BYTES)
-        self.digit_runs = _DIGIT_RUN_RE.search(self.classes) is not None
+        large = len(self.data) > _FOLD_SLICE
+        self.classes = None if large else self.data.translate(_CLASSES, _CONTINUATION_BYTES)
+        self.digit_runs = self._holds(_DIGIT_RUN_RE)
+
+    def _holds(self, pattern: re.Pattern[bytes]) -> bool:
+        """Whether `pattern` (a run of at most `_CLASS_RUN` classes, without look-arounds) is
+        found in the classes. Made from a slice of the bytes, the classes are exactly that
+        part of the whole text's (`translate` maps and deletes byte by byte); the slices
+        overlap by four bytes a class, so that no run is cut."""
+        if self.classes is not None:
+            return pattern.search(self.classes) is not None
+        step, overlap = _FOLD_SLICE, 4 * _CLASS_RUN
+        return any(
+            pattern.search(self.data[at : at + step + overlap].translate(_CLASSES, _CONTINUATION_BYTES))
+            for at in range(0, len(self.data), step)
+        )
 
     def _has(self, char: str) -> bool:
         """Whether the text holds `char` (an ASCII one is looked for in the bytes: memchr)."""
@@ -292,17 +312,17 @@ class _Outline:
 
     def fr_phone_parts(self) -> list[re.Pattern[str]]:
         """A French number ends with four pairs of digits, one same separator or none between them."""
-        if not self.digit_runs or _FR_PHONE_END_RE.search(self.classes) is None:
+        if not self.digit_runs or not self._holds(_FR_PHONE_END_RE):
             return []  # (a non-ASCII separator is a `d`: then the eleven classes are `d`s)
         return [part for first, part in _FR_PHONE_PARTS.items() if self._has(first)]
 
     def may_hold_intl_phone(self) -> bool:
         """An international number starts with « + » and an ASCII digit."""
-        return _INTL_PHONE_START_RE.search(self.classes) is not None
+        return self._holds(_INTL_PHONE_START_RE)
 
     def nir_parts(self) -> list[re.Pattern[str]]:
         """A NIR ends with three digits, three digits and two, each maybe after a separator."""
-        if not self.digit_runs or _NIR_END_RE.search(self.classes) is None:
+        if not self.digit_runs or not self._holds(_NIR_END_RE):
             return []
         return [part for first, part in _NIR_PARTS.items() if self._has(first)]
 
@@ -313,7 +333,7 @@ class _Outline:
         IBAN (`iban_is_valid`), and its matches cannot overlap: leaving them out changes
         no finding.
         """
-        return _IBAN_START_CLASSES_RE.search(self.classes) is not None
+        return self._holds(_IBAN_START_CLASSES_RE)
 
 
 #: Bytes lowered at once by `_holds_any_case`: a large file (the ledger of published addresses,

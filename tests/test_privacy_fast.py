@@ -177,3 +177,33 @@ def test_a_text_file_with_a_byte_order_mark_is_read_from_its_first_character() -
     without = privacy.text_errors("f.yaml", plain, frozenset(), yaml_fields=True, award=False)
     assert [(e.line, e.column, e.field) for e in with_mark] == [(2, 16, "note")]
     assert [(e.line, e.column, e.field) for e in without] == [(2, 16, "note")]
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.one_of(st.binary(max_size=6), st.sampled_from(PIECES).map(str.encode)), max_size=12).map(
+        b"".join
+    ),
+    st.integers(1, 24),
+)
+@example(b"x" * 30 + "06\u00a012\u00a034\u00a056\u00a078".encode(), 31)
+def test_a_large_texts_outline_read_in_slices_says_what_the_whole_one_says(data: bytes, step: int) -> None:
+    """Past `_FOLD_SLICE` bytes, the outline's classes are made a slice at a time (the 13 MB
+    ledger at 50 000 awards): every test gives what it gives on the whole classes, and the
+    findings stay those of the reference, whatever the slices' size."""
+    text = data.decode("utf-8", "replace")
+    whole = privacy._Outline(text, data)
+    original = privacy._FOLD_SLICE
+    try:
+        privacy._FOLD_SLICE = step
+        sliced = privacy._Outline(text, data)
+        assert (sliced.classes is None) == (len(data) > step)
+        assert sliced.digit_runs == whole.digit_runs
+        assert sliced.fr_phone_parts() == whole.fr_phone_parts()
+        assert sliced.nir_parts() == whole.nir_parts()
+        assert sliced.may_hold_intl_phone() == whole.may_hold_intl_phone()
+        assert sliced.may_hold_iban() == whole.may_hold_iban()
+        assert sliced.at_parts() == whole.at_parts()
+        assert find_personal_data(text, ALLOWED, data=data) == find_personal_data_reference(text, ALLOWED)
+    finally:
+        privacy._FOLD_SLICE = original
