@@ -248,12 +248,24 @@ def test_owner_of_each_kind_of_path() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"))))
-def test_the_ledger_file_is_the_header_then_each_path_once_sorted(paths: list[str]) -> None:
-    """`render` joins without copying each path; the bytes are those of the plain formula, for a
-    list, a set or a frozenset."""
+@given(
+    st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"))),
+    st.integers(1, 5),
+)
+def test_the_ledger_file_is_the_header_then_each_path_once_sorted(paths: list[str], lines: int) -> None:
+    """`render` joins without copying each path, and `record` writes its pieces a few lines at
+    a time (`render_pieces`); the bytes are those of the plain formula, for a list, a set or a
+    frozenset, whatever the number of lines a piece holds."""
     expected = (ledger.HEADER + "".join(f"{path}\n" for path in sorted(set(paths)))).encode("utf-8")
-    assert ledger.render(paths) == ledger.render(set(paths)) == ledger.render(frozenset(paths)) == expected
+    original = ledger.RENDER_LINES
+    try:
+        ledger.RENDER_LINES = lines
+        assert (
+            ledger.render(paths) == ledger.render(set(paths)) == ledger.render(frozenset(paths)) == expected
+        )
+        assert all(piece for piece in ledger.render_pieces(paths))
+    finally:
+        ledger.RENDER_LINES = original
 
 
 _LEDGER_PATHS = st.sampled_from(
