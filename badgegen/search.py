@@ -40,6 +40,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import fnmatch
+import functools
 import hashlib
 import json
 import os
@@ -49,7 +50,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -483,7 +484,7 @@ def without_ignored(html: str) -> str:
     not found (a void element, an unclosed tag), is kept."""
     kept: list[str] = []
     at = 0
-    for found in _IGNORED.finditer(html):
+    for found in ignored_starts(html):
         if found.start() < at:
             continue  # inside an element already cut
         close = _element_end(html, found.group(1) or found.group(2), found.end())
@@ -495,15 +496,45 @@ def without_ignored(html: str) -> str:
     return "".join(kept)
 
 
+def ignored_starts(html: str) -> Iterator[re.Match[str]]:
+    """`_IGNORED.finditer(html)`, each search started where a match can first be.
+
+    Run from the start, the pattern is tried at every tag of the page, each scanned to its end
+    for the mark: most of the cost of cutting a page. A match holds the mark or starts with
+    `<svg`; one for the next mark starts past the last `>` before it (the tag around it holds
+    none). So no match starts before the nearer of those two places, and searching from there
+    finds the same match as searching from where the last one ended."""
+    at = 0
+    while True:
+        mark = html.find("data-pagefind-ignore", at)
+        svg = html.find("<svg", at)
+        starts = [svg] if svg >= 0 else []
+        if mark >= 0:
+            starts.append(html.rfind(">", at, mark) + 1 or at)
+        if not starts:
+            return
+        found = _IGNORED.search(html, min(starts))
+        if found is None:
+            return
+        yield found
+        at = found.end()  # (never empty: the pattern starts with « < »)
+
+
 def _element_end(html: str, tag: str, after: int) -> int:
     """Where the element `tag` whose start tag is before `after` ends (past its end tag), or -1."""
     depth = 1
-    for found in re.finditer(rf"<(/?){tag}[\s>/]", html[after:]):
+    for found in _tag_edges(tag).finditer(html, after):
         depth += -1 if found.group(1) else 1
         if depth == 0:
-            end = html.find(">", after + found.start())
+            end = html.find(">", found.start())
             return end + 1 if end >= 0 else -1
     return -1
+
+
+@functools.cache
+def _tag_edges(tag: str) -> re.Pattern[str]:
+    """The start and end tags of the elements named `tag`."""
+    return re.compile(rf"<(/?){tag}[\s>/]")
 
 
 def _widen_pipe(process: subprocess.Popen[bytes]) -> None:

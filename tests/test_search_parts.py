@@ -9,6 +9,7 @@ grows with the most awarded badge.
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -131,3 +132,37 @@ def test_answers_cut_anywhere_by_reads_come_out_whole_and_in_order(
             assert b"".join(partial) == stream[:end][len(b"".join(a + b"," for a in found)) :]
     assert found == answers
     assert partial == []
+
+
+_HTML_PIECES = st.sampled_from(
+    (
+        *("<svg", "<svg>", "<svg ", "</svg>", "<p", "</p>", "<section", "</section>", "<b1 ", "<"),
+        *(" data-pagefind-ignore", "data-pagefind-ignore", ' data-pagefind-ignore="all"'),
+        *(" data-pagefind-filter", ">", " ", "=", "x", "\n", '"'),
+    )
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_HTML_PIECES, max_size=24).map("".join))
+def test_the_elements_pagefind_ignores_are_found_as_the_whole_pattern_finds_them(html: str) -> None:
+    """`ignored_starts` starts each search where a match can first be: it finds exactly the
+    matches of `_IGNORED.finditer`, so a page is cut as before (`without_ignored`)."""
+    from badgegen import search
+
+    expected = [(m.span(), m.groups()) for m in search._IGNORED.finditer(html)]
+    assert [(m.span(), m.groups()) for m in search.ignored_starts(html)] == expected
+    for found in search._IGNORED.finditer(html):
+        tag = found.group(1) or found.group(2)
+        assert search._element_end(html, tag, found.end()) == _element_end_reference(html, tag, found.end())
+
+
+def _element_end_reference(html: str, tag: str, after: int) -> int:
+    """The end of an element as the slice of the page after its start tag shows it."""
+    depth = 1
+    for found in re.finditer(rf"<(/?){tag}[\s>/]", html[after:]):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            end = html.find(">", after + found.start())
+            return end + 1 if end >= 0 else -1
+    return -1
