@@ -68,6 +68,7 @@ from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
 from badgegen.trees import (
     Manifest,
+    Sizes,
     TreeWriter,
     manifests_delta,
     next_tree,
@@ -198,7 +199,9 @@ class BuildReport:
 
     @property
     def byte_count(self) -> int:
-        return self.up_to_date.bytes if self.up_to_date is not None else sum(self.files.values())
+        if self.up_to_date is not None:
+            return self.up_to_date.bytes
+        return self.files.total() if isinstance(self.files, Sizes) else sum(self.files.values())
 
     @property
     def signing_id(self) -> str | None:

@@ -387,6 +387,11 @@ class Sizes(Mapping[str, int]):
     def __len__(self) -> int:
         return len(self._manifest)
 
+    def total(self) -> int:
+        """The sum of the sizes, read from the entries joined (not one lookup a path: a
+        summary line at 50 000 awards summed 250 000 of them, three times)."""
+        return sum(size for _digest, size in struct.iter_unpack(">16sI", b"".join(self._manifest.values())))
+
 
 class TreeWriter:
     """Brings the next tree to this build's files, and records what it holds.

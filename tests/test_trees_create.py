@@ -21,6 +21,7 @@ from badgegen.trees import (
     ENTRY_SIZE,
     UNFINISHED,
     Folders,
+    Sizes,
     TreeWriter,
     check_relpath,
     entry_of,
@@ -224,3 +225,11 @@ def test_a_unit_kept_in_part_is_undone_with_its_links(tmp_path: Path) -> None:
     assert writer.keep_all(paths[:1], entry_of(data)) is True
     assert writer.copied == 1 and writer.manifest["assertions/a.json"] is live["assertions/a.json"]
     assert (root / "assertions" / "a.json").samefile(live_root / "assertions" / "a.json")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), st.binary(max_size=300), max_size=40))
+def test_the_total_size_of_a_tree_is_the_sum_of_its_files_sizes(files: dict[str, bytes]) -> None:
+    """`Sizes.total()` reads the sizes from the entries joined: the sum a lookup per path gives."""
+    sizes = Sizes({path: entry_of(data) for path, data in files.items()})
+    assert sizes.total() == sum(sizes.values()) == sum(len(data) for data in files.values())
