@@ -559,6 +559,7 @@ def file_digest(
     seen: dict[str, bytes] | None = None,
     statuses: Mapping[str, Status] | None = None,
     cwd: str | None = None,
+    keep_up_to: int | None = None,
 ) -> tuple[bytes, bytes | None]:
     """The `content_digest` of `path`, and its bytes when they had to be read.
 
@@ -572,16 +573,34 @@ def file_digest(
     `seen`: the digests found so far in this run (`RawContent.digests`), by absolute path;
     a file already in it is not looked at again (its bytes are then not returned).
     `statuses`: the files' statuses as this run found them (`RawContent.statuses`); `cwd`:
-    the working folder, asked once by a caller looking at many files.
+    the working folder, asked once by a caller looking at many files. `keep_up_to`: a file
+    larger than that is hashed a megabyte at a time, never held whole (its bytes are then not
+    returned): the caller does not keep them.
     """
     name, status, known = known_digest(memo, path, seen, statuses, cwd)
     if known is not None:
         return known, None
     assert status is not None
-    raw = read_bytes(name)
-    digest = content_digest(raw)
+    raw: bytes | None = None
+    if keep_up_to is not None and status[0] > keep_up_to:
+        digest = streamed_digest(name)
+    else:
+        raw = read_bytes(name)
+        digest = content_digest(raw)
     remember_digest(memo, name, status, digest, seen)
     return digest, raw
+
+
+def streamed_digest(path: Path | str) -> bytes:
+    """`content_digest(read_bytes(path))`, reading a megabyte at a time."""
+    digest = hashlib.blake2b(digest_size=20)
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        while chunk := os.read(descriptor, 1 << 20):
+            digest.update(chunk)
+    finally:
+        os.close(descriptor)
+    return digest.digest()
 
 
 def known_digest(

@@ -100,3 +100,21 @@ def test_statuses_given_by_the_build_spare_asking_and_what_is_remembered_is_look
     assert [d.data for d in changed.documents] == [d.data for d in load.load_content(content).documents]
     remembered = [key for key in memo if key.startswith(load.STAT_PREFIX + str(award) + "\0")]
     assert f"{load.STAT_PREFIX}{award}\0" + "\0".join(map(str, real(str(award)))) in remembered
+
+
+def test_a_file_past_keep_up_to_is_hashed_in_pieces_and_not_handed_back(
+    tmp_path: Path, settled: None
+) -> None:
+    """`keep_up_to`: a larger file (the ledger, 13 MB at 50 000 awards) is hashed a megabyte at
+    a time, to the digest of its whole bytes, and not returned; a smaller one is, as before."""
+    large, small = tmp_path / "published.txt", tmp_path / "a.yaml"
+    large.write_bytes(os.urandom(1 << 20) + b"tail\n" * 1000)
+    small.write_bytes(b"name: one\n")
+    memo: dict[str, object] = {}
+    digest, raw = load.file_digest(memo, large, keep_up_to=1 << 16)
+    assert raw is None and digest == load.content_digest(large.read_bytes()) == load.streamed_digest(large)
+    assert load.file_digest(memo, small, keep_up_to=1 << 16) == (
+        load.content_digest(b"name: one\n"),
+        b"name: one\n",
+    )
+    assert load.file_digest(memo, large, keep_up_to=1 << 16) == (digest, None)  # (known by its status)
