@@ -33,6 +33,7 @@ from typing import Any, Literal, TypeGuard
 from badgegen import installed
 from badgegen.errors import ContentError, control_character_params, dotted_path, make_error
 from badgegen.parallel import forked_map
+from badgegen.uptodate import streamed_digest
 from badgegen.yamlsafe import YamlDocument, YamlProblem, control_characters, decode_utf8, parse_yaml
 
 Kind = Literal["registry", "issuer", "badge", "award", "endorsement", "earner"]
@@ -589,18 +590,6 @@ def file_digest(
         digest = content_digest(raw)
     remember_digest(memo, name, status, digest, seen)
     return digest, raw
-
-
-def streamed_digest(path: Path | str) -> bytes:
-    """`content_digest(read_bytes(path))`, reading a megabyte at a time."""
-    digest = hashlib.blake2b(digest_size=20)
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        while chunk := os.read(descriptor, 1 << 20):
-            digest.update(chunk)
-    finally:
-        os.close(descriptor)
-    return digest.digest()
 
 
 def known_digest(
