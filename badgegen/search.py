@@ -589,7 +589,6 @@ class Service:
         self.answers = 0  # answers read and checked
         self.partial: list[bytes] = []  # the start of an answer cut by a read
         self.files: dict[str, bytes] | None = None  # its bundle, once it came back whole
-        self.taken = False
         self.failed: BaseException | None = None
         self.feeder: threading.Thread | None = None
         self.expired = False
@@ -644,8 +643,8 @@ class Service:
                     stdin.flush()
                     messages = []
             messages.append(_message(len(shard.pages) + 1, {"type": "GetFiles", "index_id": 0}))
-            # Its input stays open until the bundle is taken: the service exits as soon as its
-            # input ends, whatever it was doing.
+            # Its input stays open until the bundle has come back (`pump` then closes it): the
+            # service exits as soon as its input ends, whatever it was doing.
             stdin.write(b"".join(messages))
             stdin.flush()
         except BaseException as exc:  # reported by `pump()`, as the service ends
@@ -700,7 +699,6 @@ class Service:
         """The files of the part's bundle (path → bytes), handed over once (see `bundle`)."""
         files, self.files = self.files, None
         assert files is not None, "a bundle taken before it came back"
-        self.taken = True
         return files
 
     def bundle(self, pages: int) -> dict[str, bytes]:
