@@ -23,7 +23,7 @@ import itertools
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,11 +66,19 @@ class BuildCache:
     def enabled(self) -> bool:
         return self.folder is not None
 
-    def load(self, name: str, *, any_code: bool = False) -> Any:
+    def load(
+        self,
+        name: str,
+        *,
+        any_code: bool = False,
+        each: Callable[[dict[Any, Any]], dict[Any, Any]] | None = None,
+    ) -> Any:
         """The stored part `name`, or None (missing, damaged, or stored by other code).
 
         `any_code`: a part whose entries do not depend on badgegen's code (what each output
         tree holds; OB 3.0 proofs, which check themselves) is kept across new versions.
+        `each`: for a dict stored in parts (`CHUNK_ENTRIES`), what each part becomes as it is
+        read, before the next one is (so that what it lets go is reused at once).
         """
         if self.folder is None:
             return None
@@ -84,7 +92,8 @@ class BuildCache:
                     return pickle.load(stream)
                 value: dict[Any, Any] = {}
                 for _ in range(chunks):
-                    value.update(pickle.load(stream))
+                    chunk = pickle.load(stream)
+                    value.update(chunk if each is None else each(chunk))
                 return value
         except (
             OSError,
@@ -119,16 +128,23 @@ class BuildCache:
 
     # --- parts kept as a base and a delta ------------------------------------------------
 
-    def load_with_delta(self, name: str, *, any_code: bool = False) -> tuple[Any, Any, Identity | None]:
+    def load_with_delta(
+        self,
+        name: str,
+        *,
+        any_code: bool = False,
+        each: Callable[[dict[Any, Any]], dict[Any, Any]] | None = None,
+    ) -> tuple[Any, Any, Identity | None]:
         """Part `name` (the base), the delta saved beside it since (None if there is none, or if
         it was saved for another base), and the base's identity, for `save_delta`.
 
         A part that changes little between builds (what each output tree holds, the units'
         records) need not be rewritten whole by each: at 50 000 awards that was half a second
-        per build. What a delta holds, and how it applies, is the caller's.
+        per build. What a delta holds, and how it applies, is the caller's. `each`: see `load`
+        (applied to the base only).
         """
         identity = self._identity(name)
-        base = self.load(name, any_code=any_code)
+        base = self.load(name, any_code=any_code, each=each)
         if base is None or identity is None:
             return base, None, None
         stored = self.load(f"{name}{DELTA_SUFFIX}", any_code=any_code)

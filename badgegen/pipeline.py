@@ -82,6 +82,7 @@ from badgegen.units import (
     UnitRecord,
     build_units,
     default_jobs,
+    sharing_paths,
     unit_record,
 )
 
@@ -437,7 +438,12 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     manifests: dict[str, Manifest] = unpack_manifests(packed, trees_delta)
     stored_trees = set(manifests)
     del packed
-    units_base, units_delta, units_identity = build_cache.load_with_delta("units")
+    # The records name their files with the manifests' own strings (`sharing_paths`).
+    largest: Manifest = max(manifests.values(), key=len, default={})
+    units_base, units_delta, units_identity = build_cache.load_with_delta(
+        "units", each=sharing_paths(largest)
+    )
+    del largest
     units_base = units_base if isinstance(units_base, dict) else {}
     previous_units: dict[str, UnitRecord] = dict_with_delta(units_base, units_delta)
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
