@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from badgegen import installed
 
@@ -88,6 +88,10 @@ class BuildCache:
                 if stamp != (CACHE_FORMAT, b"" if any_code else self.stamp):
                     return None
                 chunks = pickle.load(stream)
+                if chunks == STREAMED:  # (the file opened here, read as the items are asked for)
+                    parts = os.fdopen(os.dup(stream.fileno()), "rb")
+                    parts.seek(stream.tell())
+                    return _parts_from(parts)
                 if not isinstance(chunks, int) or chunks == 0:
                     return pickle.load(stream)
                 value: dict[Any, Any] = {}
@@ -223,8 +227,29 @@ def save_dict(
     cache.save_base(name, value)
 
 
+#: Stored in place of the number of parts: the value was an iterator, whose items follow, one
+#: pickle each, then None.
+STREAMED = -1
+
+
+def _parts_from(stream: BinaryIO) -> Iterator[Any]:
+    """The items of a part stored `STREAMED`, read from `stream` one at a time as they are asked
+    for. A damaged file raises as it is read (`EOFError`, `UnpicklingError`...): the caller
+    takes what it read for nothing."""
+    with stream:
+        while (item := pickle.load(stream)) is not None:
+            yield item
+
+
 def _dump(value: Any, stream: Any) -> None:
-    """`value` after the number of its parts (0: pickled whole; see `CHUNK_ENTRIES`)."""
+    """`value` after the number of its parts (0: pickled whole; see `CHUNK_ENTRIES`); an
+    iterator's items one at a time (`STREAMED`): never all held at once."""
+    if isinstance(value, Iterator):
+        pickle.dump(STREAMED, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        for item in value:
+            pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        return
     if type(value) is not dict or len(value) <= CHUNK_ENTRIES:
         pickle.dump(0, stream, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)

@@ -82,7 +82,7 @@ MANIFEST = st.dictionaries(PATHS, st.binary(min_size=1, max_size=3).map(entry_of
 @given(MANIFEST, MANIFEST, st.lists(MANIFEST, min_size=1, max_size=4))
 def test_manifest_deltas_add_up_to_the_manifests(live: Any, following: Any, builds: list[Any]) -> None:
     """Builds in turn: each rewrites the next tree (then flipped live), the delta grows."""
-    stored = pack_manifests({"1:1": following, "1:2": live})
+    stored = list(pack_manifests({"1:1": following, "1:2": live}))  # (unpacked at every build)
     delta: Any = None
     trees = ["1:1", "1:2"]
     for number, new in enumerate(builds):
@@ -148,7 +148,7 @@ def test_a_trees_delta_with_an_entry_of_another_size_is_not_ours() -> None:
     shift the others into place, so such a delta makes the whole manifests unknown."""
     from badgegen.trees import ENTRY_SIZE, pack_manifests, unpack_manifests
 
-    stored = pack_manifests({"tree": {"a.json": b"\x01" * ENTRY_SIZE}})
+    stored = list(pack_manifests({"tree": {"a.json": b"\x01" * ENTRY_SIZE}}))
     good = {"tree": ({"b.json": b"\x02" * ENTRY_SIZE}, set())}
     assert unpack_manifests(stored, good)["tree"]["b.json"] == b"\x02" * ENTRY_SIZE
     bad = {"tree": ({"b.json": b"\x02" * (ENTRY_SIZE + 1)}, set())}

@@ -115,3 +115,60 @@ def test_a_damaged_record_makes_the_part_unknown(tmp_path: Path) -> None:
         "units", {f"award:{n}": (b"k", ("a.json",), b"") for n in range(cache.CHUNK_ENTRIES + 1)} | {"x": 3}
     )
     assert store.load("units", each=sharing_paths({"a.json": b""})) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=30),
+    st.sets(st.integers(min_value=0, max_value=29)),
+    st.sets(st.integers(min_value=0, max_value=29)),
+    st.sampled_from([1, 2, 4, 8192]),
+)
+def test_manifests_stored_in_parts_come_back_from_the_cache(
+    tmp_path_factory: pytest.TempPathFactory, size: int, changed: set[int], missing: set[int], part: int
+) -> None:
+    """Saved a part at a time (`PACKED_PATHS` paths each) and read back a part at a time: the
+    same manifests, whatever the number of parts, and one string per path for both trees."""
+    first = {f"awards/{n}/index.html": entry_of(b"%d" % n) for n in range(size)}
+    second = {
+        path: entry_of(b"new") if n in changed else entry
+        for n, (path, entry) in enumerate(first.items())
+        if n not in missing
+    }
+    store = BuildCache(tmp_path_factory.mktemp("cache"), b"code")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(trees, "PACKED_PATHS", part)
+        patch.setattr(trees, "SHARED_BLOCK", 1)
+        store.save("trees", pack_manifests({"1:1": first, "1:2": second, "1:3": {}}), any_code=True)
+        back = unpack_manifests(store.load("trees", any_code=True))
+    assert back == {"1:1": first, "1:2": second, "1:3": {}}
+    for path in back["1:2"]:
+        assert next(p for p in back["1:1"] if p == path) is path
+
+
+def test_manifests_stored_whole_by_earlier_versions_are_read() -> None:
+    """Before parts, the manifests were stored as one `Packed`: read as one part."""
+    manifests = {"1:1": {"a": entry_of(b"a"), "b/c.json": entry_of(b"c")}, "1:2": {"a": entry_of(b"x")}}
+    (whole,) = pack_manifests(manifests)
+    assert unpack_manifests(whole) == manifests
+
+
+def test_damaged_stored_manifests_are_not_read(tmp_path: Path) -> None:
+    """Cut short, or with parts that do not name the same trees: no manifests (the build then
+    reads the trees' files), never a part of them."""
+    manifests = {"1:1": {f"p{n}": entry_of(b"%d" % n) for n in range(40)}}
+    store = BuildCache(tmp_path, b"code")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(trees, "PACKED_PATHS", 8)
+        store.save("trees", pack_manifests(manifests), any_code=True)
+        assert unpack_manifests(store.load("trees", any_code=True)) == manifests
+        stored = tmp_path / "trees.pickle"
+        data = stored.read_bytes()
+        stored.write_bytes(data[: len(data) * 2 // 3])
+        assert unpack_manifests(store.load("trees", any_code=True)) == {}
+        parts = list(pack_manifests(manifests))
+        renamed = [
+            *parts[:2],
+            (parts[2][0], tuple(("1:9", held, entries) for _, held, entries in parts[2][1])),
+        ]
+        assert unpack_manifests(renamed) == {}
