@@ -311,3 +311,61 @@ def test_the_ledger_read_line_by_line_has_the_lines_read_whole(
     assert list(dict.fromkeys(ledger._ledger_paths(ledger.ledger_file(content)))) == list(
         ledger.read(content).lines
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.none()
+    | st.lists(
+        st.one_of(
+            _LEDGER_PATHS,
+            st.sampled_from(["", "# comment", "  badges/y/  ", "a\u2028b", "zz/é.json"]),
+        ),
+        max_size=8,
+    ),
+    planned=st.frozensets(_LEDGER_PATHS | st.just("media/ç.mp3")),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    in_order=st.booleans(),
+)
+def test_recording_merges_the_ledger_as_the_plain_formula_says(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[str] | None,
+    planned: frozenset[str],
+    newline: str,
+    in_order: bool,
+) -> None:
+    """`record` merges a sorted ledger with the sorted paths as it reads it (a ledger out of
+    order, or with a path twice, is read whole): either way, the file is the plain formula's
+    `render(ledger ∪ planned)` when a path is new, and is not touched otherwise."""
+    content = tmp_path_factory.mktemp("content")
+    file = ledger.ledger_file(content)
+    if lines is not None:
+        if in_order:  # (as `record` writes it: sorted, each once; comments and blank lines kept)
+            lines = sorted(set(lines), key=lambda line: line.strip())
+        file.write_bytes(newline.join(lines).encode("utf-8"))
+    before = set(ledger.read(content).lines)
+    original = file.read_bytes() if file.exists() else None
+    ledger.forget_reads()
+    written = {(p + "index.html" if p.endswith("/") else p): 1 for p in planned}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ledger, "_permanent_paths", lambda registry: set(planned))
+        patch.setattr(ledger, "RENDER_LINES", 2)
+        added = ledger.record(content, None, written)  # type: ignore[arg-type]
+    assert added == len(planned - before)
+    if added:
+        assert file.read_bytes() == ledger.render(before | planned)
+    else:
+        assert (file.read_bytes() if file.exists() else None) == original
+    assert [p.name for p in content.iterdir()] == ([file.name] if file.exists() else [])  # (no leftover)
+
+
+def test_a_ledger_that_cannot_be_read_is_never_taken_for_an_empty_one(tmp_path: Path) -> None:
+    """An unreadable ledger (here a link to itself: root reads any file) stops the recording:
+    writing the registry's paths alone would drop every path published before."""
+    file = ledger.ledger_file(tmp_path)
+    file.symlink_to(file.name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ledger, "_permanent_paths", lambda registry: {"assertions/a.json"})
+        with pytest.raises(OSError):
+            ledger.record(tmp_path, None, {"assertions/a.json": 1})  # type: ignore[arg-type]
+    assert file.is_symlink() and [p.name for p in tmp_path.iterdir()] == [file.name]
