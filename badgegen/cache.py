@@ -55,6 +55,21 @@ SHAPING_LIBRARIES = (
 )
 
 
+#: What reading a damaged part may raise (a length cut or changed: `EOFError`, or `MemoryError`
+#: and `OverflowError` for a size too large to make): such a part is not known.
+UNREADABLE = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    AttributeError,
+    ImportError,
+    ValueError,
+    TypeError,
+    MemoryError,
+    OverflowError,
+)
+
+
 class BuildCache:
     """Named parts, each loaded on demand and saved when the build succeeds."""
 
@@ -99,15 +114,7 @@ class BuildCache:
                     chunk = pickle.load(stream)
                     value.update(chunk if each is None else each(chunk))
                 return value
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            AttributeError,
-            ImportError,
-            ValueError,
-            TypeError,
-        ):
+        except UNREADABLE:
             return None
 
     def save(self, name: str, value: Any, *, any_code: bool = False) -> None:
@@ -234,8 +241,8 @@ STREAMED = -1
 
 def _parts_from(stream: BinaryIO) -> Iterator[Any]:
     """The items of a part stored `STREAMED`, read from `stream` one at a time as they are asked
-    for. A damaged file raises as it is read (`EOFError`, `UnpicklingError`...): the caller
-    takes what it read for nothing."""
+    for. A damaged file raises as it is read (one of `UNREADABLE`): the caller takes what it
+    read for nothing."""
     with stream:
         while (item := pickle.load(stream)) is not None:
             yield item

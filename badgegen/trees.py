@@ -34,13 +34,13 @@ import ctypes.util
 import hashlib
 import itertools
 import os
-import pickle
 import shutil
 import struct
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from badgegen.cache import UNREADABLE
 from badgegen.errors import BuildError
 
 #: A file as a manifest knows it: 16 bytes of BLAKE2b digest, then its size (4 bytes, big-endian).
@@ -188,7 +188,7 @@ def _unpacked(stored: Any) -> dict[str, Manifest]:
                 if count == len(paths) and like is None:
                     like = entries, cut
                 manifests.setdefault(tree, {}).update(zip(names, cut, strict=True))
-    except (TypeError, ValueError, AttributeError, EOFError, OSError, pickle.UnpicklingError):
+    except UNREADABLE:  # (a part read from a damaged file)
         return {}
     return manifests
 

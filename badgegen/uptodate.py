@@ -238,6 +238,8 @@ def read(folder: Path | None) -> Stamp | None:
             stamp = pickle.load(stream)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return None
+    except (MemoryError, OverflowError):  # (a damaged length: see `cache.UNREADABLE`)
+        return None
     return stamp if isinstance(stamp, Stamp) else None
 
 

@@ -172,3 +172,28 @@ def test_damaged_stored_manifests_are_not_read(tmp_path: Path) -> None:
             (parts[2][0], tuple(("1:9", held, entries) for _, held, entries in parts[2][1])),
         ]
         assert unpack_manifests(renamed) == {}
+
+
+def test_a_damaged_part_is_not_known_whatever_byte_changed(tmp_path: Path) -> None:
+    """Each byte of a stored part changed in turn (to 0x00, 0x7f, 0xff): the part loads as
+    nothing or as some value, never raises (a length made huge raised `MemoryError` or
+    `OverflowError` before). A damaged cache is ignored, not a traceback."""
+    manifests = {"1:1": {f"p{n}": entry_of(b"%d" % n) for n in range(12)}, "1:2": {"p1": entry_of(b"x")}}
+    store = BuildCache(tmp_path, b"code")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(trees, "PACKED_PATHS", 4)
+        patch.setattr(cache, "CHUNK_ENTRIES", 4)  # (the units' records in parts too)
+        store.save("trees", pack_manifests(manifests), any_code=True)
+        store.save("units", {f"award:{n}": (b"k", (f"p{n}",), entry_of(b"")) for n in range(9)})
+    for name, read in (
+        ("trees", lambda: unpack_manifests(store.load("trees", any_code=True))),
+        ("units", lambda: store.load("units")),
+    ):
+        stored = tmp_path / f"{name}.pickle"
+        good = stored.read_bytes()
+        for position in range(len(good)):
+            for value in (0x00, 0x7F, 0xFF):
+                stored.write_bytes(good[:position] + bytes([value]) + good[position + 1 :])
+                read()  # (raises, and fails the test, if a damaged part is not caught)
+        stored.write_bytes(good)
+    assert unpack_manifests(store.load("trees", any_code=True)) == manifests

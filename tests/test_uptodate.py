@@ -324,3 +324,21 @@ def test_settled_statuses_give_the_same_digest_and_only_the_written_files_stay(
         assert settled.statuses_digest() == uptodate.scan([tmp_path], files).statuses_digest()
     with pytest.raises(ValueError, match="not one of the files the build writes"):
         settled.refresh(tmp_path / "a.yaml")
+
+
+def test_a_damaged_stamp_is_no_stamp(tmp_path: Path) -> None:
+    """Each byte of the stamp changed in turn: read as no stamp (or some stamp, which must
+    then vouch for its inputs' digest), never a traceback (`MemoryError`, `OverflowError`)."""
+    from datetime import UTC, datetime
+
+    outcome = uptodate.Outcome(warnings=(), counts=(1, 2, 3, 4), files=5, bytes=6, signing_id=None, signed=0)
+    stamp = uptodate.Stamp(b"d" * 20, datetime(2026, 11, 29, tzinfo=UTC), None, outcome, (("a", b"x" * 20),))
+    uptodate.write(tmp_path, stamp)
+    stored = tmp_path / uptodate.STAMP_NAME
+    good = stored.read_bytes()
+    assert uptodate.read(tmp_path) == stamp
+    for position in range(len(good)):
+        for value in (0x00, 0x7F, 0xFF):
+            stored.write_bytes(good[:position] + bytes([value]) + good[position + 1 :])
+            found = uptodate.read(tmp_path)
+            assert found is None or isinstance(found, uptodate.Stamp)
