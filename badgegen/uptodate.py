@@ -52,6 +52,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from badgegen.cache import UNREADABLE
+
 #: Bump when what a stamp holds changes.
 STAMP_FORMAT = 3
 STAMP_NAME = "up-to-date.pickle"
@@ -236,9 +238,7 @@ def read(folder: Path | None) -> Stamp | None:
     try:
         with (folder / STAMP_NAME).open("rb") as stream:
             stamp = pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-        return None
-    except (MemoryError, OverflowError):  # (a damaged length: see `cache.UNREADABLE`)
+    except UNREADABLE:  # (a damaged stamp: no stamp)
         return None
     return stamp if isinstance(stamp, Stamp) else None
 
