@@ -276,14 +276,39 @@ def build_units(
         collect,
     )
     for outcome in _run(job, todo, jobs, threshold):
-        for relpath, entry, wrote in outcome.files:
+        record, entries = _record_sharing(outcome, previous.get(outcome.unit), writer.old)
+        for relpath, entry, (_, _, wrote) in zip(record[1], entries, outcome.files, strict=True):
             writer.record(relpath, entry, wrote=wrote)
         scanner.problems.extend(outcome.problems)
-        report.records[outcome.unit] = unit_record(outcome.key, [(p, e) for p, e, _ in outcome.files])
+        report.records[outcome.unit] = record
         report.produced += 1
         if outcome.collected is not None:
             report.collected.append(outcome.collected)
     return report
+
+
+def _record_sharing(
+    outcome: UnitOutcome, previous: UnitRecord | None, old: Mapping[str, Entry]
+) -> tuple[UnitRecord, list[Entry]]:
+    """The record of a unit produced again, and its entries one by one, made of the objects
+    the build already holds where they are equal: the previous record's paths (the manifests'
+    own strings, see `sharing_paths`), the tree's entries, the previous record's entries.
+
+    A worker sends back its own copy of every path and entry. When every unit is produced
+    again (a new template, a new version of badgegen) but most files keep their bytes, those
+    copies were a second string and a second entry for each of the tree's files: at 50 000
+    awards, 250 000 of each, about 35 MB held to the end of the build."""
+    paths = tuple(path for path, _, _ in outcome.files)
+    if previous is not None and previous[1] == paths:
+        paths = previous[1]
+    entries = [
+        known if known == entry else entry
+        for known, (_, entry, _) in zip(map(old.get, paths), outcome.files, strict=True)
+    ]
+    joined = b"".join(entries)
+    if previous is not None and previous[2] == joined:
+        joined = previous[2]
+    return (outcome.key, paths, joined), entries
 
 
 def _run(job: _Job, todo: list[str], jobs: int, threshold: int) -> Iterator[UnitOutcome]:

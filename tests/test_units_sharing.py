@@ -1,0 +1,83 @@
+"""A unit produced again is recorded with the objects the build already holds.
+
+When every unit is produced again (a new template, a new version of badgegen) but most files
+keep their bytes, the records and the next tree's manifest must not hold a second string and a
+second entry for each file (a forked worker sends back copies of both): they take the previous
+record's paths and entries, and the tree's own entry objects, wherever those are equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from badgegen.trees import TreeWriter
+from badgegen.units import UnitRecord, build_units
+
+UNITS = [f"award:{number}" for number in range(40)]
+
+
+def _files(item: tuple[str, str]) -> Iterator[tuple[str, bytes]]:
+    """Three files a unit: two that never change, one whose bytes say the item's version."""
+    name, version = item
+    yield f"{name}/index.html", f"<p>{name}</p>".encode()
+    yield f"{name}.json", f'{{"id": "{name}"}}'.encode()
+    yield f"{name}/version.txt", version.encode()
+
+
+def _build(
+    root: Path,
+    old: dict[str, bytes],
+    previous: dict[str, UnitRecord],
+    versions: dict[str, str],
+    key: bytes,
+    jobs: int,
+) -> tuple[dict[str, bytes], dict[str, UnitRecord]]:
+    writer = TreeWriter(root, old, None, None)
+    scanner = SimpleNamespace(public=frozenset(), needles=(), shown_as="site", problems=[])
+    wanted = {unit: (key, (unit.replace(":", "-"), versions.get(unit, "1"))) for unit in UNITS}
+    report = build_units(writer, wanted, previous, _files, scanner, jobs, threshold=0)
+    assert report.produced == len(UNITS) and scanner.problems == []
+    return writer.manifest, report.records
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["in-process", "forked-workers"])
+def test_a_unit_made_again_shares_the_objects_the_build_holds(tmp_path: Path, jobs: int) -> None:
+    manifest, records = _build(tmp_path, {}, {}, {}, b"first template", jobs)
+    changed = UNITS[7]
+    # Every unit's key changes (another template): all are produced again, one with new bytes.
+    again, new_records = _build(tmp_path, manifest, records, {changed: "2"}, b"second template", jobs)
+
+    assert again.keys() == manifest.keys()
+    for unit in UNITS:
+        before, after = records[unit], new_records[unit]
+        assert after[0] == b"second template"
+        assert after[1] is before[1], unit  # the very same tuple of the very same strings
+        if unit == changed:
+            assert after[2] != before[2]
+        else:
+            assert after[2] is before[2], unit
+    for path, entry in again.items():
+        if path == f"{changed.replace(':', '-')}/version.txt":
+            assert entry != manifest[path]
+        else:
+            assert entry is manifest[path], path
+    # The manifest's paths are the records' strings, not copies sent back by a worker.
+    named = {id(path) for record in new_records.values() for path in record[1]}
+    assert {id(path) for path in again} == named
+    assert (tmp_path / "award-7" / "version.txt").read_bytes() == b"2"
+
+
+def test_a_unit_whose_files_are_not_those_of_its_record_keeps_its_own(tmp_path: Path) -> None:
+    """Sharing never changes what is recorded: another list of files is recorded as produced."""
+    manifest, records = _build(tmp_path, {}, {}, {}, b"first", 1)
+    unit = UNITS[3]
+    key, paths, entries = records[unit]
+    records[unit] = (key, paths[:2], entries[:40])  # a record that lacks a file
+    again, new_records = _build(tmp_path, manifest, records, {}, b"second", 2)
+    assert new_records[unit][1] == paths and new_records[unit][1] is not paths[:2]
+    assert new_records[unit][2] == entries
+    assert again.keys() == manifest.keys()
