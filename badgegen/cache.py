@@ -302,22 +302,6 @@ class UsedMemo(MutableMapping[str, Any]):
         return {key: self._entries[key] for key in self._used if key in self._entries}
 
 
-class RecordingDict(dict[str, str]):
-    """A dict that lists what was added to it: a forked worker sends its additions back."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self._added: dict[str, str] = {}
-
-    def __setitem__(self, key: str, value: str) -> None:
-        super().__setitem__(key, value)
-        self._added[key] = value
-
-    def take_added(self) -> dict[str, str]:
-        added, self._added = self._added, {}
-        return added
-
-
 README = """Cache de construction de badgegen : peut être supprimé à tout moment (la
 prochaine construction sera complète, avec les mêmes octets). Ne pas publier.
 

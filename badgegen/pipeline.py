@@ -20,11 +20,11 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -33,7 +33,6 @@ from badgegen import restricted as restricted_mod
 from badgegen.cache import (
     DELTA_SLACK,
     BuildCache,
-    RecordingDict,
     code_fingerprint,
     default_folder,
     dict_with_delta,
@@ -85,6 +84,9 @@ from badgegen.units import (
     sharing_paths,
     unit_record,
 )
+
+if TYPE_CHECKING:
+    from badgegen.proofstore import ProofStore
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -449,7 +451,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     give_back_memory()
     stages.lap("cache-load")
-    proofs: RecordingDict | None = None
+    proofs: ProofStore | None = None
     ob3: Ob3Units | None = None
     with updated_output(config.out, manifests, check=scanner.check, scan=scanner) as writer:
         if report.signing is not None:
@@ -467,11 +469,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
                     config.delivery_folder,
                 )
                 delivery.report.seconds = time.perf_counter() - signing_started
-            proofs = (
-                RecordingDict(build_cache.load("ob3-proofs", any_code=True) or {})
-                if build_cache.enabled
-                else None
-            )
+            proofs = _proof_store(build_cache)
             signer = ob3_publish.Signer(registry, report.signing, memo=proofs)
             ob3 = Ob3Units(signer, indexes.indexes)
             for path, data in ob3_publish.shared_outputs(signer, indexes.indexes, ob3.parts):
@@ -563,8 +561,14 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         with contextlib.suppress(OSError):
             compiled.mkdir(exist_ok=True)
     if ob3 is not None and proofs is not None:
-        used = ob3.signer.memo_keys | ob3.worker_memo_keys
-        build_cache.save("ob3-proofs", {key: proofs[key] for key in used if key in proofs}, any_code=True)
+        from badgegen.proofstore import prune_limit  # (imported already: `_proof_store`)
+
+        documents = len(registry.awards) + len(registry.endorsements) + len(registry.badges)
+        proofs.save(
+            ob3.signer.memo_keys | ob3.worker_memo_keys,
+            prune_limit(documents + len(registry.issuers)),
+            everything_used=report.units_kept == 0,  # (every award's credential was looked up)
+        )
     give_back_memory()
     stages.lap("cache-save")
     known_ledger = report.ledger_known
@@ -771,14 +775,15 @@ class Ob3Units:
         if os.getpid() == self._pid:
             return None
         signer = self.signer
-        added = signer.memo.take_added() if isinstance(signer.memo, RecordingDict) else {}
+        take_added = getattr(signer.memo, "take_added", None)  # (a `ProofStore`)
+        added = take_added() if take_added is not None else {}
         result = (added, signer.signed, signer.reused, self.seconds, set(signer.memo_keys))
         signer.signed = signer.reused = 0
         signer.memo_keys.clear()
         self.seconds = 0.0
         return result
 
-    def merge(self, collected: list[Any], proofs: dict[str, str] | None) -> None:
+    def merge(self, collected: list[Any], proofs: MutableMapping[str, str] | None) -> None:
         for item in collected:
             if item is None:
                 continue
@@ -789,6 +794,24 @@ class Ob3Units:
             self.worker_reused += reused
             self.worker_seconds += seconds
             self.worker_memo_keys |= keys
+
+
+def _proof_store(build_cache: BuildCache) -> ProofStore | None:
+    """The memo of OB 3.0 proofs (`badgegen.proofstore`), none without a cache. The dict that
+    earlier versions pickled is moved into it once, so that upgrading signs nothing again."""
+    if build_cache.folder is None:
+        return None
+    from badgegen import proofstore  # (here: sqlite3 takes 9 ms to import, and few builds sign)
+
+    store = proofstore.ProofStore(build_cache.folder / proofstore.FILE_NAME)
+    earlier = build_cache.folder / "ob3-proofs.pickle"
+    if earlier.exists():
+        found = build_cache.load("ob3-proofs", any_code=True)
+        if isinstance(found, dict):
+            store.update((k, v) for k, v in found.items() if isinstance(k, str) and isinstance(v, str))
+        with contextlib.suppress(OSError):
+            earlier.unlink()
+    return store
 
 
 def _award_files(registry: Registry, award: Award, base: str) -> Iterator[tuple[str, bytes]]:

@@ -19,8 +19,8 @@ false as soon as a credential is signed again (a key rotation, an endorsement ad
 When a credential was issued is its `validFrom`; the status lists carry no date either
 (their bits change, and then their bytes, only when a revocation does).
 
-**A memo** (`Signer(memo=…)`, any `MutableMapping[str, str]`, persisted between builds by the
-caller) keeps each proof: an unchanged document is not signed again (`signed` counts the real
+**A memo** (`Signer(memo=…)`, any `MutableMapping[str, str]`; a build's is an SQLite file in its
+cache, read a proof at a time: `badgegen.proofstore`) keeps each proof: an unchanged document is not signed again (`signed` counts the real
 signatures, `reused` the proofs taken from the memo). Its key is a tag of everything the proof
 depends on: the exact unsigned document (JSON, sorted keys), the verification method, the
 `created` (none), the public key, the cryptosuite and the shipped contexts' bytes (a context is
