@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import jinja2
 
@@ -71,7 +71,9 @@ from badgegen.trees import (
     TreeWriter,
     manifests_delta,
     next_tree,
+    overlaid,
     pack_manifests,
+    tree_id,
     unpack_manifests,
     updated_output,
 )
@@ -412,9 +414,9 @@ def _leave_stamp(config: BuildConfig, inputs: uptodate.Inputs, report: BuildRepo
         signing_id=report.signing_id,
         signed=report.signed,
     )
-    fresh = tuple(sorted((path, known) for path, known in inputs.fresh.items() if known is not None))
-    if len(fresh) < len(inputs.fresh):
+    if None in inputs.fresh.values():
         return  # a fresh file that could not be read: nothing to vouch for it
+    fresh = uptodate.pack_fresh(cast("dict[str, bytes]", inputs.fresh))
     stamp = uptodate.Stamp(digest, now, min(expiries, default=None), outcome, fresh)
     uptodate.write(config.cache_folder, stamp)
 
@@ -437,11 +439,14 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     report.raw = raw = None
     # The two large parts are kept as a base and a delta (`BuildCache.load_with_delta`).
     packed, trees_delta, trees_identity = build_cache.load_with_delta("trees", any_code=True)
-    manifests: dict[str, Manifest] = unpack_manifests(packed, trees_delta)
-    stored_trees = set(manifests)
+    unpacked = unpack_manifests(packed, trees_delta)
+    stored_trees = set(unpacked)
     del packed
     # The records name their files with the manifests' own strings (`sharing_paths`).
-    largest: Manifest = max(manifests.values(), key=len, default={})
+    largest: Manifest = max(unpacked.values(), key=len, default={})
+    # The next tree's manifest, told by its differences from the live tree's (`Overlay`).
+    manifests = overlaid(unpacked, tree_id(config.out), tree_id(next_tree(config.out)))
+    del unpacked
     units_base, units_delta, units_identity = build_cache.load_with_delta(
         "units", each=sharing_paths(largest)
     )

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from badgegen.errors import BuildError
 from badgegen.trees import (
     ENTRY_SIZE,
+    SHARED_BLOCK,
     UNFINISHED,
     Folders,
     Sizes,
@@ -233,3 +234,9 @@ def test_the_total_size_of_a_tree_is_the_sum_of_its_files_sizes(files: dict[str,
     """`Sizes.total()` reads the sizes from the entries joined: the sum a lookup per path gives."""
     sizes = Sizes({path: entry_of(data) for path, data in files.items()})
     assert sizes.total() == sum(sizes.values()) == sum(len(data) for data in files.values())
+
+
+def test_the_total_size_is_summed_a_block_at_a_time_over_every_block() -> None:
+    """More entries than a block (`SHARED_BLOCK`): every block counts, the last one short."""
+    files = {f"f{number}": entry_of(b"x" * (number % 97)) for number in range(3 * SHARED_BLOCK + 5)}
+    assert Sizes(files).total() == sum(number % 97 for number in range(3 * SHARED_BLOCK + 5))

@@ -14,10 +14,14 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ob3_support import add_signing_key
 
 from badgegen import uptodate
@@ -342,3 +346,39 @@ def test_a_damaged_stamp_is_no_stamp(tmp_path: Path) -> None:
             stored.write_bytes(good[:position] + bytes([value]) + good[position + 1 :])
             found = uptodate.read(tmp_path)
             assert found is None or isinstance(found, uptodate.Stamp)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(st.characters(blacklist_characters="\0", blacklist_categories=("Cs",)), min_size=1),
+        st.binary(min_size=uptodate.DIGEST_SIZE, max_size=uptodate.DIGEST_SIZE),
+        max_size=30,
+    )
+)
+def test_the_fresh_files_of_a_stamp_are_two_objects_that_give_back_every_pair(
+    fresh: dict[str, bytes],
+) -> None:
+    """A build right after a checkout finds every file fresh: the stamp holds their paths and
+    digests packed (two objects, not a pickled pair per file), and gives back each pair."""
+    packed = uptodate.pack_fresh(fresh)
+    assert isinstance(packed[0], str) and isinstance(packed[1], bytes)
+    assert list(uptodate.unpack_fresh(packed)) == sorted(fresh.items())
+
+
+def test_a_stamp_whose_digests_are_not_ours_vouches_for_nothing(tmp_path: Path) -> None:
+    file = tmp_path / "a.yaml"
+    file.write_text("a: 1\n", "utf-8")
+    digest = uptodate.streamed_digest(file)
+    outcome = uptodate.Outcome(warnings=(), counts=(1, 2, 3, 4), files=5, bytes=6, signing_id=None, signed=0)
+    stamp = uptodate.Stamp(b"inputs", datetime(2026, 1, 1, tzinfo=UTC), None, outcome, ("", b""))
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    for fresh, vouched in [
+        ({str(file): digest}, True),
+        ({str(file): bytes(len(digest))}, False),
+    ]:
+        good = replace(stamp, fresh=uptodate.pack_fresh(fresh))
+        assert uptodate.still_true(good, b"inputs", now) is vouched
+    cut = replace(stamp, fresh=(str(file), digest[:-1]))  # (a digest of another size)
+    assert list(uptodate.unpack_fresh(cut.fresh)) == [(str(file), None)]
+    assert not uptodate.still_true(cut, b"inputs", now)
