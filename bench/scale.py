@@ -49,10 +49,12 @@ STEPS = {
     "rebuild_one_unlisted": "rebuild, 1 unlisted award changed",
     "rebuild_one_award": "rebuild, 1 listed award changed",
     "rebuild_one_badge": "rebuild, 1 badge changed",
+    "rebuild_every_unit": "rebuild, registry tagline changed (every unit made again)",
     "build_clone": "build cold, all published (clean clone)",
     "signed_cold": "signed build cold",
     "signed_first": "signed rebuild, first",
     "signed_warm_one_award": "signed rebuild, 1 award changed",
+    "signed_every_unit": "signed rebuild, registry tagline changed",
 }
 
 
@@ -205,6 +207,16 @@ def listed_awards(content: Path, listed: bool = True, wanted: int = 2) -> list[P
     return found
 
 
+def change_tagline(content: Path, note: str) -> None:
+    """Put `note` before the French tagline of registry.yaml (as `bench/synth.py` writes it)."""
+    registry = content / "registry.yaml"
+    text = registry.read_text(encoding="utf-8")
+    head = 'tagline:\n  fr: "'
+    if head not in text:
+        raise ValueError(f"{registry}: no French tagline to change")
+    registry.write_text(text.replace(head, f"{head}{note} ", 1), encoding="utf-8")
+
+
 def site_size(site: Path) -> dict[str, Any] | None:
     """Bytes and number of regular files under `site` (links are neither followed nor counted)."""
     if not site.is_dir():
@@ -283,6 +295,10 @@ def measure(badgegen: Path, folder: Path, awards: int) -> dict[str, Any]:
     done("rebuild_one_award", bench.build("rebuild_one_award"))
     touch_text(badge, "description", "Description modifiée pour le banc d'essai.")
     done("rebuild_one_badge", bench.build("rebuild_one_badge"))
+    # Every unit depends on the registry's settings: each is made again, most files keep their
+    # bytes (as after a new version of badgegen), the most any incremental build does.
+    change_tagline(content, "Banc d'essai.")
+    done("rebuild_every_unit", bench.build("rebuild_every_unit"))
     # What a clean clone builds (a pull request's check without a cache): no cache, no output
     # tree, and a ledger that lists every address already (its check compares them all).
     # Into a folder of its own: deleting the site first would slow the disk (see the README).
@@ -297,6 +313,8 @@ def measure(badgegen: Path, folder: Path, awards: int) -> dict[str, Any]:
         if len(edited) > 1:
             touch_text(edited[1], "narrative", "Récit modifié pour le banc d'essai (signé).")
         done("signed_warm_one_award", bench.build("signed_warm_one_award", secret))
+        change_tagline(content, "Banc d'essai, signé.")
+        done("signed_every_unit", bench.build("signed_every_unit", secret))
         site["signed"] = site_size(folder / "site")
     for sizes in site.values():
         if sizes is not None:

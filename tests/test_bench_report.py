@@ -65,3 +65,37 @@ def test_the_table_says_how_many_proofs_came_from_the_memo() -> None:
         line.startswith("signing ms/document given a proof, warm") and line.rstrip().endswith("1.00")
         for line in text.splitlines()
     )
+
+
+def test_the_tagline_step_makes_every_unit_again(tmp_path: Path) -> None:
+    """The step "registry tagline changed" measures what it says: after the change, the build
+    keeps no unit and makes every one again (as after a new version of badgegen)."""
+    import json
+
+    from badgegen.cli import main
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import synth  # the benchmark's generator
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    content = synth.generate(tmp_path / "registry", 30, seed=3)
+    out, timings = tmp_path / "site", tmp_path / "timings.json"
+    args = [
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--frozen-ledger",
+        "--timings",
+        str(timings),
+    ]
+    assert main(args) == 0
+    before = (content / "registry.yaml").read_text("utf-8")
+    scale.change_tagline(content, "Banc d'essai.")
+    after = (content / "registry.yaml").read_text("utf-8")
+    assert after != before and "Banc d'essai." in after
+    assert main(args) == 0
+    figures = json.loads(timings.read_text("utf-8"))
+    assert figures["units_kept"] == 0 and figures["units_produced"] > 30
