@@ -49,6 +49,7 @@ class ProofStore(MutableMapping[str, str]):
         self._connection: sqlite3.Connection | None = None
         self._pid = self._owner  # the process `_connection` belongs to
         self.unreadable = False  # the file exists but SQLite could not read it
+        self._absent = False  # there was no file (until `save` makes it)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -104,8 +105,12 @@ class ProofStore(MutableMapping[str, str]):
             return None
         if self._connection is not None and self._pid == os.getpid():
             return self._connection
+        if self._absent:
+            return None
         self._connection, self._pid = None, os.getpid()  # (an inherited one is left alone)
         if not self.file.is_file():
+            # Not made before `save`: not looked for again (a cold build asks for every proof).
+            self._absent = True
             return None
         try:
             self._connection = sqlite3.connect(
@@ -145,6 +150,7 @@ class ProofStore(MutableMapping[str, str]):
         registry (`everything_used`: it made every unit) prunes, or a file grown past ten
         times `limit`. A file that cannot be written is left as it was: it is a memo."""
         self.close()
+        self._absent = False
         if self.unreadable:
             with contextlib.suppress(OSError):
                 self.file.unlink()

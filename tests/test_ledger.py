@@ -348,7 +348,7 @@ def test_recording_merges_the_ledger_as_the_plain_formula_says(
     ledger.forget_reads()
     written = {(p + "index.html" if p.endswith("/") else p): 1 for p in planned}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ledger, "_permanent_paths", lambda registry: set(planned))
+        patch.setattr(ledger, "_each_permanent_path", lambda registry: iter([*planned, *planned]))
         patch.setattr(ledger, "RENDER_LINES", 2)
         added = ledger.record(content, None, written)  # type: ignore[arg-type]
     assert added == len(planned - before)
@@ -365,7 +365,7 @@ def test_a_ledger_that_cannot_be_read_is_never_taken_for_an_empty_one(tmp_path: 
     file = ledger.ledger_file(tmp_path)
     file.symlink_to(file.name)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ledger, "_permanent_paths", lambda registry: {"assertions/a.json"})
+        patch.setattr(ledger, "_each_permanent_path", lambda registry: iter(["assertions/a.json"]))
         with pytest.raises(OSError):
             ledger.record(tmp_path, None, {"assertions/a.json": 1})  # type: ignore[arg-type]
     assert file.is_symlink() and [p.name for p in tmp_path.iterdir()] == [file.name]
