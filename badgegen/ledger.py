@@ -39,8 +39,7 @@ import itertools
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,23 +146,9 @@ def read(content: Path) -> Ledger:
     return ledger
 
 
-#: The last registry asked about, and its paths: a build asks twice (`check`, then `record`).
-_LAST_PATHS: list[tuple[Registry, AbstractSet[str]]] = []
-
-
-def permanent_paths(registry: Registry) -> AbstractSet[str]:
+def permanent_paths(registry: Registry) -> set[str]:
     """Every path of the site that must answer forever once published (see the module doc).
-
-    Callers must not change it (it may be the one made last time): a set, not a frozenset
-    copy of it (at 50 000 awards, both tables at once were 8 MB more)."""
-    if _LAST_PATHS and _LAST_PATHS[0][0] is registry:
-        return _LAST_PATHS[0][1]
-    paths = _permanent_paths(registry)
-    _LAST_PATHS[:] = [(registry, paths)]
-    return paths
-
-
-def _permanent_paths(registry: Registry) -> set[str]:
+    The build itself compares and records them as a sorted list (`sorted_permanent_paths`)."""
     return set(_each_permanent_path(registry))
 
 
@@ -325,12 +310,15 @@ def _compare(content: Path, registry: Registry) -> _Comparison:
     seen = _file_status(file)
     if _LAST_COMPARED and _LAST_COMPARED[0][0] == seen and _LAST_COMPARED[0][1] is registry:
         return _LAST_COMPARED[0][2]
-    planned = permanent_paths(registry)
+    # A sorted list, not a set: the set's table (16 MB at 50 000 awards, signed) was held at
+    # the highest memory of the check of a build whose ledger is checked (cold, or every unit).
+    ordered = sorted_permanent_paths(registry)
     # (a registry that signs, built without its key — a pull request's check — would otherwise
     # hold every OB 3.0 line of its ledger here: 117 000 at 50 000 awards, 15 MB)
     ignored = None if registry.signed else is_ob3
-    comparison = compare_sorted(_ledger_paths(file), planned, ignored)
+    comparison = compare_sorted(_ledger_paths(file), ordered, ignored)
     if comparison is None:  # out of order, or a repeat: compared with a dict of the lines
+        planned = set(ordered)
         lines = read(content).lines
         comparison = _Comparison(
             frozenset(p for p in lines if p not in planned and not (ignored and ignored(p))),
@@ -341,22 +329,25 @@ def _compare(content: Path, registry: Registry) -> _Comparison:
 
 
 def compare_sorted(
-    paths: Iterable[str], planned: AbstractSet[str], ignored: Callable[[str], bool] | None = None
+    paths: Iterable[str], ordered: Sequence[str], ignored: Callable[[str], bool] | None = None
 ) -> _Comparison | None:
-    """The ledger's `paths` against `planned`, in one pass: None unless they come sorted
-    without repeats (then each one found is a distinct path of `planned`). A path that is
-    not planned and that `ignored` says to leave out is not missing."""
+    """The ledger's `paths` against the planned paths `ordered` (sorted, each once), merged in
+    one pass: None unless `paths` come sorted without repeats too. A path that is not planned
+    and that `ignored` says to leave out is not missing."""
     missing: set[str] = set()
-    found, previous = 0, ""
+    found, previous, at, end = 0, "", 0, len(ordered)
     for path in paths:
         if path <= previous:
             return None
         previous = path
-        if path in planned:
+        while at < end and ordered[at] < path:
+            at += 1
+        if at < end and ordered[at] == path:
             found += 1
+            at += 1
         elif ignored is None or not ignored(path):
             missing.add(path)
-    return _Comparison(frozenset(missing), len(planned) - found)
+    return _Comparison(frozenset(missing), end - found)
 
 
 def _file_status(file: Path) -> tuple[Any, ...] | None:
@@ -387,10 +378,9 @@ def _paths_in(stream: Iterable[str]) -> Iterator[str]:
 
 
 def forget_reads() -> None:
-    """Let go of the last ledger read and the last permanent paths made (at 50 000 awards,
-    218 000 paths in each: about 55 MB that a build held to its end for `record`)."""
+    """Let go of the last ledger read and the last comparison (at 50 000 awards, 218 000 paths:
+    held to the end of the build for `record`, they were about 55 MB)."""
     _LAST_READ.clear()
-    _LAST_PATHS.clear()
     _LAST_COMPARED.clear()
 
 
@@ -574,7 +564,7 @@ def record(content: Path, registry: Registry, written: Mapping[str, int]) -> int
     more, the build's highest memory. A ledger put out of order by hand is read whole
     (`read`), as before.
     """
-    ordered = sorted_permanent_paths(registry)  # (not kept: `permanent_paths` would keep it)
+    ordered = sorted_permanent_paths(registry)  # (made again, not kept since the check)
     unwritten = [p for p in ordered if (p + "index.html" if p.endswith("/") else p) not in written]
     if unwritten:
         raise BuildError(f"the ledger would record paths the build did not write: {unwritten[:5]}")

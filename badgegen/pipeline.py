@@ -508,10 +508,10 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             config.workers,
             threshold=0 if config.jobs > 0 else PARALLEL_THRESHOLD,  # --jobs N: always in parallel
             collect=ob3.collect if ob3 is not None else None,
+            gather=functools.partial(ob3.merge_one, proofs=proofs) if ob3 is not None else None,
         )
         del wanted, award_keys, keys, previous_units  # (memory: what is kept is in `units.records`)
         if ob3 is not None:
-            ob3.merge(units.collected, proofs)
             report.signed = ob3.signer.count + ob3.worker_signed + ob3.worker_reused
             report.signatures_reused = ob3.signer.reused + ob3.worker_reused
             report.signing_seconds += ob3.seconds + ob3.worker_seconds
@@ -788,17 +788,17 @@ class Ob3Units:
         self.seconds = 0.0
         return result
 
-    def merge(self, collected: list[Any], proofs: MutableMapping[str, str] | None) -> None:
-        for item in collected:
-            if item is None:
-                continue
-            added, signed, reused, seconds, keys = item
-            if proofs is not None:
-                proofs.update(added)
-            self.worker_signed += signed
-            self.worker_reused += reused
-            self.worker_seconds += seconds
-            self.worker_memo_keys |= keys
+    def merge_one(self, item: Any, proofs: MutableMapping[str, str] | None) -> None:
+        """What one worker's `collect()` said: its new proofs go to the memo at once."""
+        if item is None:
+            return
+        added, signed, reused, seconds, keys = item
+        if proofs is not None:
+            proofs.update(added)
+        self.worker_signed += signed
+        self.worker_reused += reused
+        self.worker_seconds += seconds
+        self.worker_memo_keys |= keys
 
 
 def _proof_store(build_cache: BuildCache) -> ProofStore | None:

@@ -178,3 +178,63 @@ def test_the_memo_earlier_versions_pickled_is_moved_into_the_file(
     upgraded = _build(signed_content, out)
     assert upgraded["signatures_made"] == 0 and upgraded["signatures_reused"] == cold["signed"]
     assert not (cache / "ob3-proofs.pickle").exists() and _stored(file) == proofs
+
+
+def test_the_main_process_writes_its_proofs_as_they_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build adds a proof a document: they are written every `FLUSH_EVERY`, not held to
+    the end; what is written is read back from the file, what is not yet from memory."""
+    monkeypatch.setattr(proofstore, "FLUSH_EVERY", 3)
+    file = tmp_path / proofstore.FILE_NAME
+    store = ProofStore(file)
+    assert store.get("k0") is None  # (no file yet: looked for once)
+    for number in range(7):
+        store[f"k{number}"] = f"p{number}"
+    assert len(_stored(file)) == 6 and store.added == {"k6": "p6"}
+    assert [store.get(f"k{n}") for n in range(7)] == [f"p{n}" for n in range(7)]
+    store.save(set(), limit=100, everything_used=False)
+    assert _stored(file) == {f"k{n}": f"p{n}" for n in range(7)} and store.added == {}
+
+
+def _reads(keys: list[str]) -> list[str | None]:
+    store = _SHARED
+    assert store is not None
+    return [store.get(key) for key in keys * 20]
+
+
+def test_workers_read_while_the_main_process_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    global _SHARED
+    monkeypatch.setattr(proofstore, "FLUSH_EVERY", 5)
+    file = tmp_path / proofstore.FILE_NAME
+    first = ProofStore(file)
+    first.update({f"old{n}": f"p{n}" for n in range(20)})
+    first.save(set(), limit=1000, everything_used=False)
+    store = ProofStore(file)
+    assert store.get("old0") == "p0"
+    _SHARED = store
+    try:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            pending = pool.map_async(_reads, [[f"old{n}" for n in range(20)]] * 8)
+            for number in range(60):  # (12 writes while the workers read)
+                store[f"new{number}"] = f"q{number}"
+            results = pending.get(timeout=120)
+    finally:
+        _SHARED = None
+    assert all(found == [f"p{n}" for n in range(20)] * 20 for found in results)
+    store.save(set(), limit=1000, everything_used=False)
+    assert len(_stored(file)) == 80
+
+
+def test_a_database_without_the_table_is_a_memo_not_yet_written(tmp_path: Path) -> None:
+    """An SQLite file without the table (a build killed as it began writing) is read as an
+    empty memo, not taken for a damaged one, and gets the table when written."""
+    file = tmp_path / proofstore.FILE_NAME
+    sqlite3.connect(file).close()
+    with sqlite3.connect(file) as connection:
+        connection.execute("CREATE TABLE other (x)")
+    store = ProofStore(file)
+    assert store.get("a") is None and not store.unreadable and len(store) == 0
+    store["a"] = "proof-a"
+    store.save({"a"}, limit=100, everything_used=False)
+    assert _stored(file) == {"a": "proof-a"}
