@@ -568,10 +568,11 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     if ob3 is not None and proofs is not None:
         from badgegen.proofstore import prune_limit  # (imported already: `_proof_store`)
 
-        documents = len(registry.awards) + len(registry.endorsements) + len(registry.badges)
+        documents = len(registry.awards) + len(registry.endorsements)
+        documents += len(registry.badges) + len(registry.issuers)
         proofs.save(
             ob3.signer.memo_keys | ob3.worker_memo_keys,
-            prune_limit(documents + len(registry.issuers)),
+            prune_limit(documents),
             everything_used=report.units_kept == 0,  # (every award's credential was looked up)
         )
     give_back_memory()

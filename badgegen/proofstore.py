@@ -12,16 +12,15 @@ used. Two costs came with it, at 50 000 awards:
   after a new version of badgegen (every unit made again) signed every credential again,
   about 60 s.
 
-Here a build looks up each proof in the file when it needs it, holds only the proofs it
-adds, and writes them at its end. Every proof stays until the store holds far more than the
+Here a build looks up each proof in the file when it needs it, and writes the proofs it adds
+every `FLUSH_EVERY` and at its end. Every proof stays until the store holds far more than the
 registry's documents (`prune_limit`); then a build that made every unit again keeps only the
 proofs it used.
 
 What the file holds is never trusted: each proof carries its own tag, checked by the signer
-(`Signer._recall`), and a file SQLite cannot read is taken for an empty memo and replaced at
-the end of the build. A connection does not cross a `fork`: a forked worker opens its own,
-read-only, and sends what it added back to the main process (`take_added`), which alone
-writes.
+(`Signer._recall`), and a file SQLite cannot read is taken for an empty memo and replaced when
+the build writes. A connection does not cross a `fork`: a forked worker opens its own, only
+reads, and sends what it added back to the main process (`take_added`), which alone writes.
 """
 
 from __future__ import annotations
@@ -110,7 +109,7 @@ class ProofStore(MutableMapping[str, str]):
             return 0
 
     def _reader(self) -> sqlite3.Connection | None:
-        """A read-only connection of this process (a worker's own: none crosses a fork)."""
+        """The connection this process reads with (a worker's own: none crosses a fork)."""
         if self.unreadable:
             return None
         if self._connection is not None and self._pid == os.getpid():
@@ -119,7 +118,8 @@ class ProofStore(MutableMapping[str, str]):
             return None
         self._connection, self._pid = None, os.getpid()  # (an inherited one is left alone)
         if not self.file.is_file():
-            # Not made before `save`: not looked for again (a cold build asks for every proof).
+            # Not made before the main process writes: not looked for again (a cold build asks
+            # for every proof).
             self._absent = True
             return None
         try:
@@ -162,7 +162,9 @@ class ProofStore(MutableMapping[str, str]):
         try:
             with connection:
                 connection.executemany("INSERT OR REPLACE INTO proofs VALUES (?, ?)", self.added.items())
-        except sqlite3.Error:
+        except sqlite3.Error:  # (locked by another build past the timeout: not tried again)
+            self._cannot_write = True
+            self.close()
             return False
         self.added = {}
         return True

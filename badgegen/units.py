@@ -188,7 +188,6 @@ class UnitsReport:
     kept: int = 0
     produced: int = 0
     records: dict[str, UnitRecord] = field(default_factory=dict)
-    collected: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -251,11 +250,11 @@ def build_units(
 ) -> UnitsReport:
     """Keep or produce every unit of `wanted` into `writer`'s tree; return the new records.
 
-    `collect()`, when given, is called after each unit in the process that produced it;
-    what it returns is gathered in `UnitsReport.collected` (a forked worker's side effects,
-    such as new entries of a memo, would otherwise be lost with the worker), or handed to
-    `gather()` as it comes, when given (then not kept: a cold signed build's 65 000 new
-    proofs at 50 000 awards were held to its end).
+    `collect()`, when given, is called after each unit in the process that produced it, and
+    what it returns is handed to `gather()` in this process as it comes (a forked worker's
+    side effects, such as new entries of a memo, would otherwise be lost with the worker; they
+    are not kept here: a cold signed build's 65 000 new proofs at 50 000 awards were held to
+    its end).
     """
     report = UnitsReport()
     todo: list[str] = []
@@ -285,11 +284,8 @@ def build_units(
         scanner.problems.extend(outcome.problems)
         report.records[outcome.unit] = record
         report.produced += 1
-        if outcome.collected is not None:
-            if gather is not None:
-                gather(outcome.collected)
-            else:
-                report.collected.append(outcome.collected)
+        if outcome.collected is not None and gather is not None:
+            gather(outcome.collected)
     return report
 
 
