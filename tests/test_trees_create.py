@@ -11,6 +11,7 @@ import contextlib
 import copy
 import os
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,11 +23,15 @@ from badgegen.trees import (
     SHARED_BLOCK,
     UNFINISHED,
     Folders,
+    Overlay,
     Sizes,
     TreeWriter,
     check_relpath,
     entry_of,
+    next_tree,
+    overlaid,
     sync_file,
+    tree_id,
     updated_output,
 )
 
@@ -138,13 +143,20 @@ def test_unsafe_paths_are_refused_as_pathlib_said(relpath: str) -> None:
         assert not _pathlib_refuses(full)
 
 
-def test_a_build_after_a_failed_one_does_not_trust_what_it_left(tmp_path: Path) -> None:
+@pytest.mark.parametrize("told", [False, True], ids=["dicts", "next-tree-as-overlay"])
+def test_a_build_after_a_failed_one_does_not_trust_what_it_left(tmp_path: Path, told: bool) -> None:
     """The cache keeps the next tree's manifest from before a failed (or killed) build, which
-    may have replaced files: reverting the change must not publish the refused bytes."""
+    may have replaced files: reverting the change must not publish the refused bytes. The
+    same when the next tree's manifest is told from the live tree's (`overlaid`, as builds do)."""
     out = tmp_path / "site"
-    manifests: dict[str, dict[str, bytes]] = {}
+    manifests: dict[str, Any] = {}
+
+    overlays: list[bool] = []
 
     def build(data: bytes, *, fail: bool = False) -> None:
+        if told:
+            manifests.update(overlaid(manifests, tree_id(out), tree_id(next_tree(out))))
+            overlays.append(isinstance(manifests.get(str(tree_id(next_tree(out)))), Overlay))
         with contextlib.suppress(RuntimeError), updated_output(out, manifests) as writer:
             writer.write("a/index.html", data)
             writer.write("b.json", b"{}")
@@ -153,7 +165,7 @@ def test_a_build_after_a_failed_one_does_not_trust_what_it_left(tmp_path: Path) 
 
     build(b"A")
     build(b"A")  # both trees hold A
-    saved = copy.deepcopy(manifests)  # what the build cache holds
+    saved = copy.deepcopy({tree: dict(manifest) for tree, manifest in manifests.items()})  # the cache
     build(b"B with a phone number", fail=True)  # B written into the next tree, then refused
     assert (out / "a/index.html").read_bytes() == b"A"
     manifests.clear()
@@ -164,6 +176,7 @@ def test_a_build_after_a_failed_one_does_not_trust_what_it_left(tmp_path: Path) 
     build(b"A")
     assert (out / "a/index.html").read_bytes() == b"A"
     assert not (tmp_path / ".site.next" / UNFINISHED).exists()
+    assert overlays == ([False, False, True, True, True] if told else [])
 
 
 _ENTRIES = st.sampled_from([bytes([n]) * ENTRY_SIZE for n in range(4)])
