@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from ob3_support import BASE, EXAMPLE, add_signing_key
 
+from badgegen import urls
 from badgegen.cli import main
 from badgegen.model import Registry
 from badgegen.ob3 import keys, proof, publish, status
@@ -134,3 +135,34 @@ def test_a_build_at_another_time_writes_the_same_bytes(content: tuple[Path, str]
             assert (sites[1] / name).read_bytes() == path.read_bytes(), name
             compared += 1
     assert compared > 40
+
+
+def test_an_award_embeds_its_endorsements_as_published_without_the_build_keeping_them(
+    content: tuple[Path, str],
+) -> None:
+    """An award's endorsements are not kept for every credential (12 MB at 50 000 awards): each
+    credential made embeds them made again, their proofs from the memo, the very documents
+    published on their own; and they are not counted twice."""
+    registry, key = _registry(*content)
+    signer = publish.Signer(registry, key, memo={})
+    parts = publish.SharedParts()
+    indexes = status.allocate({}, registry.awards)
+    shared = dict(publish.shared_outputs(signer, indexes, parts))
+    endorsed = {
+        e.subject_id: e
+        for e in registry.endorsements.values()
+        if e.subject_kind == "award" and registry.awards[e.subject_id].revoked is None
+    }
+    assert endorsed and not set(parts.endorsements) & {
+        e.id for e in registry.endorsements.values() if e.subject_kind == "award"
+    }
+    assert set(parts.endorsements) == {
+        e.id for e in registry.endorsements.values() if e.subject_kind != "award"
+    }
+    given = signer.count
+    for award_id, endorsement in endorsed.items():
+        award = registry.awards[award_id]
+        files = dict(publish.award_outputs(signer, parts, award, indexes[award_id]))
+        credential = json.loads(files[urls.credential_json(award)])
+        assert json.loads(shared[urls.endorsement_credential_json(endorsement)]) in credential["endorsement"]
+    assert signer.count == given + len(endorsed) and signer.signed == given + len(endorsed)
