@@ -299,7 +299,8 @@ class UsedMemo(MutableMapping[str, Any]):
         them (a first build: no copy of 165 000 entries at its highest memory). Read only."""
         if len(self._used) == len(self._entries):  # (`_used` only holds keys of `_entries`)
             return self._entries
-        return {key: self._entries[key] for key in self._used if key in self._entries}
+        used = self._used
+        return {key: value for key, value in self._entries.items() if key in used}
 
 
 README = """Cache de construction de badgegen : peut être supprimé à tout moment (la

@@ -14,7 +14,6 @@ the two writes) is harmless.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from badgegen.cache import BuildCache, UsedMemo
@@ -67,12 +66,20 @@ class LayeredMemo(UsedMemo):
         self.added.discard(key)
 
     def used(self) -> dict[str, Any]:
-        """The entries read or written by this run (the memo's own dict when that is all)."""
+        """The entries read or written by this run (the memo's own dict when that is all), in
+        the memo's order: the order in which the files were first read.
+
+        Not in the order of the set of used keys (random): the base is pickled in parts, and
+        a part shares each repeated short text (keys, slugs, dates: interned as they are
+        parsed, `yamlsafe`) as one object, which loads as one object. Entries from every part
+        mixed together kept a copy of each text per part of origin: at 50 000 awards, a base
+        rewritten that way took 146 MB to load instead of 129 (183 MB after more rewrites),
+        and the memory it left behind raised the highest memory of the next builds by as much
+        (323 → 336 MB, 380 MB after more rewrites)."""
         if len(self._used) + len(self.added) == len(self._entries):
             return self._entries
-        return {
-            key: self._entries[key] for key in itertools.chain(self._used, self.added) if key in self._entries
-        }
+        used, added = self._used, self.added
+        return {key: value for key, value in self._entries.items() if key in used or key in added}
 
 
 def load_memo(cache: BuildCache) -> LayeredMemo:
