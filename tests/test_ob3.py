@@ -407,6 +407,21 @@ def test_ledger_records_ob3_files_and_a_build_without_key_still_passes(
     assert allocated["new-award"] == derived + 1
 
 
+def test_recorded_indexes_name_the_registrys_ids_and_are_not_copied(tmp_path: Path) -> None:
+    """At 50 000 awards, a copy of every id read from the file and a copy of the recorded
+    indexes were 6 MB held through every signed build."""
+    ids = [f"award-{number}" for number in range(50)]
+    (tmp_path / status.STATUS_FILE).write_bytes(status.render(status.allocate({}, ids[:40])))
+    own = ["".join(["award-", str(number)]) for number in range(50)]  # (other objects, equal)
+    found = status.indexes_for(tmp_path, own[:40])
+    assert found.indexes is found.recorded and found.added == 0
+    assert all(any(key is mine for mine in own) for key in found.recorded)
+    grown = status.indexes_for(tmp_path, own)
+    assert grown.added == 10 and grown.indexes is not grown.recorded
+    assert {k: v for k, v in grown.indexes.items() if k in grown.recorded} == grown.recorded
+    assert set(grown.indexes) == set(ids) and len(grown.recorded) == 40
+
+
 def test_status_file_is_checked(tmp_path: Path) -> None:
     (tmp_path / status.STATUS_FILE).write_text("12 a\n12 b\n", "utf-8")
     with pytest.raises(Exception, match="listed twice"):

@@ -25,7 +25,7 @@ import gzip
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,9 +75,13 @@ def status_file(content: Path) -> Path:
     return content / STATUS_FILE
 
 
-def read(content: Path) -> dict[str, int]:
-    """The recorded indexes; a missing file records none. A broken file stops the build."""
+def read(content: Path, known: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The recorded indexes; a missing file records none. A broken file stops the build.
+
+    An award id that `known` holds is named with its string (the registry's own, not a copy
+    read from the file: 3.4 MB at 50 000 awards, held through a signed build)."""
     file = status_file(content)
+    find = known.get if known is not None else None
     recorded: dict[str, int] = {}
     if not file.is_file():
         return recorded
@@ -90,6 +94,8 @@ def read(content: Path) -> dict[str, int]:
         if len(fields) != 2 or not fields[0].isdigit() or int(fields[0]) >= LIST_LENGTH:
             raise BuildError(f"{display_path(file)}:{number}: expected '<index> <award id>', got {text!r}")
         index, award_id = int(fields[0]), fields[1]
+        if find is not None:
+            award_id = find(award_id, award_id)
         if award_id in recorded or index in owners:
             raise BuildError(
                 f"{display_path(file)}:{number}: index {index} or award {award_id} is listed twice"
@@ -99,11 +105,15 @@ def read(content: Path) -> dict[str, int]:
 
 
 def allocate(recorded: dict[str, int], award_ids: Iterable[str]) -> dict[str, int]:
-    """Every award's index: the recorded ones unchanged, new ones derived from their ids."""
+    """Every award's index: the recorded ones unchanged, new ones derived from their ids.
+    `recorded` itself when every award has its index (no copy of it held through the build)."""
+    new = sorted(set(award_ids) - recorded.keys())
+    if not new:
+        return recorded
     indexes = dict(recorded)
     taken = set(recorded.values())
     public = sum(1 for index in taken if index < PUBLIC_INDEXES)  # (the upper half is restricted awards')
-    for award_id in sorted(set(award_ids) - set(recorded)):
+    for award_id in new:
         if public >= PUBLIC_INDEXES:
             raise BuildError("the status lists are full")
         index = int.from_bytes(hashlib.sha256(award_id.encode("utf-8")).digest()[:8], "big") % PUBLIC_INDEXES
@@ -116,7 +126,8 @@ def allocate(recorded: dict[str, int], award_ids: Iterable[str]) -> dict[str, in
 
 
 def indexes_for(content: Path, award_ids: Iterable[str]) -> StatusIndexes:
-    recorded = read(content)
+    award_ids = list(award_ids)
+    recorded = read(content, {award_id: award_id for award_id in award_ids})
     return StatusIndexes(status_file(content), recorded, allocate(recorded, award_ids))
 
 
