@@ -57,3 +57,36 @@ _HTML_PIECES = [*"ab <>/=\"'&#:;.-_", "<a href=", "<script>", "javascript:", "<p
 def test_the_reusable_sanitiser_equals_nh3_clean(pieces: list[str]) -> None:
     html = "".join(pieces)
     assert mdtext._sanitiser()(html) == nh3.clean(html, **mdtext._SANITISER_OPTIONS)
+
+
+MARKDOWNISH = st.lists(
+    st.sampled_from(
+        ["- un", "* deux", "1. trois", "2) quatre", "", "  - sous", "texte", "**gras**", "> cite", "10. dix"]
+    ),
+    max_size=12,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWNISH)
+def test_the_extension_given_itself_converts_as_the_extension_named(source: str) -> None:
+    """The converter is given the `sane_lists` extension itself, not its name (a name is looked
+    up among every installed package's entry points): Python-Markdown makes the same HTML."""
+    import markdown
+
+    named = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    assert mdtext.markdown_html(source) == named.convert(source)
+
+
+def test_converting_markdown_looks_up_no_entry_point() -> None:
+    """`importlib.metadata` (imported to look up a named extension) stays unloaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom badgegen import mdtext\n"
+        "assert '<ol>' in mdtext.markdown_html('1. un\\n2. deux')\n"
+        "print('importlib.metadata' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
