@@ -180,6 +180,16 @@ class BuildCache:
             (self.folder / f"{name}{DELTA_SUFFIX}.pickle").unlink(missing_ok=True)
         self.save(name, value, any_code=any_code)
 
+    def forget(self, *names: str) -> None:
+        """Delete the parts `names` (and their deltas), if they are there: parts that earlier
+        versions stored and this one no longer reads."""
+        if self.folder is None:
+            return
+        for name in names:
+            for path in (self.folder / f"{name}.pickle", self.folder / f"{name}{DELTA_SUFFIX}.pickle"):
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
+
     def _identity(self, name: str) -> Identity | None:
         """What tells one stored base from another: its file's inode, size and time. A new base
         is a new file, created while the old one still exists (`save`): never the same inode."""
@@ -222,16 +232,22 @@ def dict_delta(base: dict[Any, Any], value: dict[Any, Any]) -> tuple[dict[Any, A
 
 
 def save_dict(
-    cache: BuildCache, name: str, value: dict[Any, Any], base: Any, identity: Identity | None
+    cache: BuildCache,
+    name: str,
+    value: dict[Any, Any],
+    base: Any,
+    identity: Identity | None,
+    *,
+    any_code: bool = False,
 ) -> None:
     """Save `value`, loaded as `base` (+ delta) by `load_with_delta`: as a delta from `base`
     while the delta stays under `DELTA_SLACK` of the entries, else whole."""
     if isinstance(base, dict) and identity is not None:
         changed, removed = dict_delta(base, value)
         small = len(changed) + len(removed) <= DELTA_SLACK * len(value)
-        if small and cache.save_delta(name, identity, (changed, removed)):
+        if small and cache.save_delta(name, identity, (changed, removed), any_code=any_code):
             return
-    cache.save_base(name, value)
+    cache.save_base(name, value, any_code=any_code)
 
 
 #: Stored in place of the number of parts: the value was an iterator, whose items follow, one

@@ -66,7 +66,9 @@ from badgegen.render import prepare as prepare_templates
 from badgegen.resolve import resolve
 from badgegen.timeutil import build_time
 from badgegen.trees import (
-    Manifest,
+    ENTRY_SIZE,
+    Entry,
+    Published,
     Sizes,
     TreeWriter,
     manifests_delta,
@@ -78,19 +80,30 @@ from badgegen.trees import (
     updated_output,
 )
 from badgegen.units import (
+    BUILD_MARK,
     PARALLEL_THRESHOLD,
     UnitKeys,
     UnitRecord,
     build_units,
+    checked_records,
     default_jobs,
-    sharing_paths,
+    stored_unit_trees,
     unit_record,
+    unit_trees_state,
 )
 
 if TYPE_CHECKING:
     from badgegen.proofstore import ProofStore
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
+
+#: The parts of the build cache that say what the output trees hold: the files that are in no
+#: unit (by path), the units' records of the last build (the live tree's units), and the other
+#: tree's units (told from those records). All three are kept across versions of badgegen.
+TREE_FILES, UNIT_RECORDS, TREE_UNITS = "tree-files", "unit-records", "tree-units"
+#: What earlier versions stored instead (every file of both trees by path, and records kept
+#: for one version only): deleted by the first build that saves the parts above.
+OBSOLETE_PARTS = ("trees", "units")
 
 
 def _default_templates() -> Path:
@@ -206,7 +219,9 @@ class BuildReport:
     def byte_count(self) -> int:
         if self.up_to_date is not None:
             return self.up_to_date.bytes
-        return self.files.total() if isinstance(self.files, Sizes) else sum(self.files.values())
+        if isinstance(self.files, Sizes | Published):
+            return self.files.total()
+        return sum(self.files.values())
 
     @property
     def signing_id(self) -> str | None:
@@ -438,27 +453,35 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     # at the peak of a rebuild).
     report.raw = raw = None
     # The two large parts are kept as a base and a delta (`BuildCache.load_with_delta`).
-    packed, trees_delta, trees_identity = build_cache.load_with_delta("trees", any_code=True)
+    packed, trees_delta, trees_identity = build_cache.load_with_delta(TREE_FILES, any_code=True)
     unpacked = unpack_manifests(packed, trees_delta)
     stored_trees = set(unpacked)
     del packed
-    # The records name their files with the manifests' own strings (`sharing_paths`).
-    largest: Manifest = max(unpacked.values(), key=len, default={})
     # The next tree's manifest, told by its differences from the live tree's (`Overlay`).
-    manifests = overlaid(unpacked, tree_id(config.out), tree_id(next_tree(config.out)))
+    live_id, next_id = tree_id(config.out), tree_id(next_tree(config.out))
+    manifests = overlaid(unpacked, live_id, next_id)
     del unpacked
+    # The units' records of the last build: what the live tree holds of units, and what the
+    # units whose key did not change are made of. Kept across versions of badgegen: a key
+    # holds the code's fingerprint, so an older version's never matches.
     units_base, units_delta, units_identity = build_cache.load_with_delta(
-        "units", each=sharing_paths(largest)
+        UNIT_RECORDS, any_code=True, each=checked_records
     )
-    del largest
     units_base = units_base if isinstance(units_base, dict) else {}
+    if units_delta is not None and not _records_delta(units_delta):
+        units_delta = None  # (not ours: the base is kept, the build makes what it must again)
     previous_units: dict[str, UnitRecord] = dict_with_delta(units_base, units_delta)
+    unit_trees = stored_unit_trees(
+        previous_units, build_cache.load(TREE_UNITS, any_code=True), live_id, next_id
+    )
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     give_back_memory()
     stages.lap("cache-load")
     proofs: ProofStore | None = None
     ob3: Ob3Units | None = None
-    with updated_output(config.out, manifests, check=scanner.check, scan=scanner) as writer:
+    with updated_output(
+        config.out, manifests, check=scanner.check, scan=scanner, unit_trees=unit_trees
+    ) as writer:
         if report.signing is not None:
             signing_started = time.perf_counter()
             indexes = ob3_status.indexes_for(config.content, registry.awards)
@@ -510,7 +533,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
             collect=ob3.collect if ob3 is not None else None,
             gather=functools.partial(ob3.merge_one, proofs=proofs) if ob3 is not None else None,
         )
-        del wanted, award_keys, keys, previous_units  # (memory: what is kept is in `units.records`)
+        del wanted, award_keys, keys  # (memory: what is kept is in `units.records`)
         if ob3 is not None:
             report.signed = ob3.signer.count + ob3.worker_signed + ob3.worker_reused
             report.signatures_reused = ob3.signer.reused + ob3.worker_reused
@@ -537,10 +560,21 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         give_back_memory()
         stages.lap("search")
     stages.lap("flip")
-    # The units' records first: let go before the manifests are packed, which then takes the
-    # memory they held (when every unit was produced again, old and new records both).
-    save_dict(build_cache, "units", units.records, units_base, units_identity)
-    units.records = units_base = {}
+    # The units' records first, and what the other tree holds of units (told by its
+    # differences from them, tied to them by `marker`).
+    marker: UnitRecord = (os.urandom(8), (), b"")
+    save_dict(
+        build_cache,
+        UNIT_RECORDS,
+        {**units.records, BUILD_MARK: marker},
+        units_base,
+        units_identity,
+        any_code=True,
+    )
+    build_cache.save(TREE_UNITS, unit_trees_state(marker, unit_trees, units.records), any_code=True)
+    build_cache.forget(*OBSOLETE_PARTS)
+    units_base = previous_units = {}
+    unit_trees.clear()
     build_cache.save("search", search_records)
     del search_records
     entries = sum(len(manifest) for manifest in manifests.values())
@@ -555,9 +589,9 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     report.files = writer.written
     report.files_written, report.files_copied = writer.changed, writer.copied
     if new_trees_delta is None or not build_cache.save_delta(
-        "trees", trees_identity, new_trees_delta, any_code=True
+        TREE_FILES, trees_identity, new_trees_delta, any_code=True
     ):
-        build_cache.save_base("trees", pack_manifests(manifests), any_code=True)
+        build_cache.save_base(TREE_FILES, pack_manifests(manifests), any_code=True)
     del manifests, new_trees_delta
     writer.manifest = {}  # (the manifest of the next tree lives on in `report.files` only)
     build_cache.save("qr", qr.used_paths())
@@ -676,11 +710,12 @@ def _search_index(
     to index again are indexed side by side, `jobs` at a time."""
     records: dict[str, UnitRecord] = {}
     keys: dict[str, bytes] = {}
+    entries = _page_entries(writer, shards)
     for shard in shards:
         digest = hashlib.blake2b(code, digest_size=16)
         digest.update(shard.bundle.encode() + b"\0")
         for page in shard.pages:
-            digest.update(page.encode() + b"\0" + writer.manifest[page])
+            digest.update(page.encode() + b"\0" + entries[page])
         keys[shard.bundle] = key = digest.digest()
         record = previous.get(shard.bundle)
         if record is not None and record[0] == key and writer.keep_all(record[1], record[2]):
@@ -691,6 +726,32 @@ def _search_index(
     for bundle, files in search.write_indexes(writer, stale, jobs).items():
         records[bundle] = unit_record(keys[bundle], [(path, writer.manifest[path]) for path in files])
     return {shard.bundle: records[shard.bundle] for shard in shards}
+
+
+def _records_delta(delta: Any) -> bool:
+    """Whether `delta` is a delta of units' records (`cache.dict_delta`) that `checked_records`
+    accepts: a delta saved by another version of badgegen must not be applied unchecked."""
+    try:
+        changed, removed = delta
+        checked_records(changed)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(removed, tuple)
+
+
+def _page_entries(writer: TreeWriter, shards: list[search.Shard]) -> dict[str, Entry]:
+    """The entry of each page the search index is made of (pages of units: the writer knows
+    them by unit), in one pass over the units' files."""
+    wanted = {page for shard in shards for page in shard.pages}
+    found: dict[str, Entry] = {}
+    for files in writer.units.values():
+        entries = files[2]
+        for number, path in enumerate(files[1]):
+            if path in wanted:
+                found[path] = entries[number * ENTRY_SIZE : (number + 1) * ENTRY_SIZE]
+    for page in wanted - found.keys():  # (a page that is not in a unit: none today)
+        found[page] = writer.manifest[page]
+    return found
 
 
 def _outputs(

@@ -17,13 +17,15 @@ the build before) is hard-linked from it, not copied; so no build ever rewrites 
 in place — a changed file is a new file renamed over the old name — and a link shared
 by both trees is never altered through either of them.
 
-What each tree holds is remembered in a *manifest* (path → digest and size), kept
-in the build cache and keyed by the folder's inode, so that a renamed or
-recreated folder is never mistaken for another. A tree without a known manifest
-is compared by reading its files: slower, never wrong; so is a tree that a failed or
-killed build left half changed (it holds `UNFINISHED`: the cache, saved only after a
-success, still describes it as it was before). Files are identified by a BLAKE2b-128
-digest of their bytes.
+What each tree holds is remembered in the build cache, keyed by the folder's inode, so
+that a renamed or recreated folder is never mistaken for another: its *units* (`Units`:
+each award's files, each portfolio's, each badge, issuer and media page's, by unit, as
+the units' records name them with their digests and sizes: nearly every file of a site),
+and a *manifest* (path → digest and size) of its other files. A tree whose units or
+manifest are not known is compared by reading its files: slower, never wrong; so is a
+tree that a failed or killed build left half changed (it holds `UNFINISHED`: the cache,
+saved only after a success, still describes it as it was before). Files are identified
+by a BLAKE2b-128 digest of their bytes.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ import shutil
 import struct
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Generic, TypeVar
 
 from badgegen.cache import UNREADABLE
 from badgegen.errors import BuildError
@@ -49,6 +52,40 @@ Manifest = dict[str, Entry]
 #: What each tree holds, by tree id: a dict, or an `Overlay` on another tree's dict.
 Manifests = dict[str, Mapping[str, Entry]]
 ENTRY_SIZE = 20
+
+#: A unit's files, as the units' records hold them (`units.UnitRecord`): the record's key, the
+#: paths of its files, and their entries end to end. Only the last two say what a tree holds.
+UnitFiles = tuple[bytes, tuple[str, ...], bytes]
+#: The units a tree holds, by unit id (the files of the award units, portfolios, badge, issuer
+#: and media pages: nearly all of a site's files).
+Units = Mapping[str, UnitFiles]
+#: What each tree holds of units, by tree id (beside its `Manifests` of the other files).
+UnitTrees = dict[str, Units]
+NO_UNITS: Units = MappingProxyType({})
+
+
+def same_files(first: UnitFiles, second: UnitFiles) -> bool:
+    """Whether two records name the same files with the same entries (their keys aside: a unit
+    made again by a new version of badgegen often has the very same bytes)."""
+    return first is second or (first[1] == second[1] and first[2] == second[2])
+
+
+def unit_entries(files: UnitFiles) -> dict[str, Entry]:
+    """Each file of a unit → its entry."""
+    paths, entries = files[1], files[2]
+    return {path: entries[n * ENTRY_SIZE : (n + 1) * ENTRY_SIZE] for n, path in enumerate(paths)}
+
+
+def units_delta(units: Units, base: Units) -> tuple[dict[str, UnitFiles], tuple[str, ...]]:
+    """`units` as its differences from `base`: the units whose files differ or that `base`
+    lacks, and the units of `base` it lacks (an `Overlay` on `base` makes it again)."""
+    find = base.get
+    changed = {
+        unit: files
+        for unit, files in units.items()
+        if (known := find(unit)) is None or not same_files(known, files)
+    }
+    return changed, tuple(unit for unit in base if unit not in units)
 
 
 def entry_of(data: bytes) -> Entry:
@@ -220,7 +257,10 @@ def _cut(entries: bytes, like: tuple[bytes, list[Entry]] | None) -> list[Entry]:
     return cut
 
 
-class Overlay(Mapping[str, Entry]):
+Value = TypeVar("Value")
+
+
+class Overlay(Mapping[str, Value], Generic[Value]):
     """A manifest told by its differences from another one, `base`: the next tree's, told
     from the live tree's.
 
@@ -228,15 +268,20 @@ class Overlay(Mapping[str, Entry]):
     build changed. Held as a dict of its own, it was a second table of every path (2^20 slots,
     21 MB, at 50 000 awards signed) and a second entry for each file of a changed block. Here
     it is `changed` (its entries that `base` lacks or holds otherwise) and `removed` (the
-    paths of `base` it lacks). `base` must not change while the overlay is in use."""
+    paths of `base` it lacks). `base` must not change while the overlay is in use.
+
+    The units the next tree holds are told the same way, from the units of the live tree
+    (`UnitTrees`): there, a value is a unit's files."""
 
     __slots__ = ("base", "changed", "removed")
 
-    def __init__(self, base: Manifest, changed: dict[str, Entry], removed: set[str]) -> None:
+    def __init__(
+        self, base: Mapping[str, Value], changed: dict[str, Value], removed: set[str] | frozenset[str]
+    ) -> None:
         self.base, self.changed, self.removed = base, changed, removed
 
     @classmethod
-    def of(cls, manifest: Manifest, base: Manifest) -> Overlay:
+    def of(cls, manifest: Manifest, base: Manifest) -> Overlay[Entry]:
         """`manifest` as its differences from `base` (the entries are compared by identity
         first: the trees' equal entries are one object, see `_cut`)."""
         find = base.get
@@ -246,9 +291,9 @@ class Overlay(Mapping[str, Entry]):
             if (known := find(path)) is not entry and known != entry
         }
         removed = {path for path in base if path not in manifest}
-        return cls(base, changed, removed)
+        return Overlay(base, changed, removed)
 
-    def get(self, path: str, default: Entry | None = None) -> Entry | None:  # type: ignore[override]
+    def get(self, path: str, default: Value | None = None) -> Value | None:  # type: ignore[override]
         entry = self.changed.get(path)
         if entry is not None:
             return entry
@@ -256,7 +301,7 @@ class Overlay(Mapping[str, Entry]):
             return default
         return self.base.get(path, default)
 
-    def __getitem__(self, path: str) -> Entry:
+    def __getitem__(self, path: str) -> Value:
         entry = self.get(path)
         if entry is None:
             raise KeyError(path)
@@ -278,7 +323,7 @@ class Overlay(Mapping[str, Entry]):
         base = self.base
         return len(base) - len(self.removed) + sum(1 for path in self.changed if path not in base)
 
-    def plain_for(self, paths: Sequence[str]) -> Manifest | None:
+    def plain_for(self, paths: Sequence[str]) -> Mapping[str, Value] | None:
         """`base`, if it says of each of `paths` what this manifest says (none of them
         differs): the common case, looked up in C."""
         if self.changed.keys().isdisjoint(paths) and self.removed.isdisjoint(paths):
@@ -406,7 +451,8 @@ def _holds(target: str, data: bytes) -> bool | None:
 
 def _create(folders: Folders, relpath: str, data: bytes) -> None:
     """Write a new file at `relpath`; one that exists after all (unknown to the manifest)
-    is replaced, never truncated."""
+    is replaced, never truncated. In a tree that was empty when the build started, a file
+    that exists was written by this build: two outputs for one path, a bug said loudly."""
     folder = relpath.rpartition("/")[0]
     target = folders.path(relpath)
     try:
@@ -417,6 +463,8 @@ def _create(folders: Folders, relpath: str, data: bytes) -> None:
         Path(folders.path(folder)).mkdir(parents=True, exist_ok=True)
         _write_new(target, data)
     except FileExistsError:
+        if folders.empty:
+            raise BuildError(f"two outputs for one path: {relpath}") from None
         _replace(target, data)
     folders.made.add(folder)
 
@@ -467,6 +515,8 @@ def _link(source: Path, target: Path) -> None:
         temporary.unlink(missing_ok=True)
         os.link(source, temporary)
         temporary.replace(target)
+        # (when `target` was already a link to `source`, the rename does nothing: POSIX)
+        temporary.unlink(missing_ok=True)
 
 
 class Sizes(Mapping[str, int]):
@@ -504,9 +554,16 @@ class Sizes(Mapping[str, int]):
 class TreeWriter:
     """Brings the next tree to this build's files, and records what it holds.
 
-    `write()` is for bytes produced now; `keep_all()` is for the files this build did not
-    produce again (their unit was unchanged): they are already in the tree, or linked from
-    the live tree, or the caller has to produce the unit after all.
+    `write()` is for bytes produced now; `keep_all()` is for files this build did not produce
+    again (their part of the search index was unchanged). The units (`UnitFiles`: nearly all
+    of a site's files) are known by unit, not by path: `keep_unit()` for a unit this build did
+    not produce again (it is already in the tree, or linked from the live tree, or the caller
+    has to produce it after all), `record_unit()` for one produced now.
+
+    Why by unit: at 50 000 awards, signed, the trees hold 367 000 files, and a dict of every
+    path (a table of 2^20 slots) with an entry object per file, for each of the two trees,
+    was 50 MB of the highest memory of a build. The units' records already name their files
+    and hold their entries end to end: a tree's units are those records.
     """
 
     def __init__(
@@ -516,30 +573,46 @@ class TreeWriter:
         live_root: Path | None,
         live: Mapping[str, Entry] | None,
         scan: Callable[[str, bytes], None] | None = None,
+        *,
+        old_units: Units | None = NO_UNITS,
+        live_units: Units | None = NO_UNITS,
     ) -> None:
         self.root = root
-        self.known = old is not None
-        self.old: Mapping[str, Entry] = old if old is not None else {}
+        #: Whether the tree's files are known (its manifest and its units); else they are read.
+        self.known = old is not None and old_units is not None
+        self.old: Mapping[str, Entry] = old if old is not None and self.known else {}
+        self.old_units: Units = old_units if old_units is not None and self.known else NO_UNITS
         self.live_root = live_root
-        self.live: Mapping[str, Entry] = live if live is not None else {}
-        #: What the tree holds after this build: every output path → its entry.
+        live_known = live is not None and live_units is not None
+        self.live: Mapping[str, Entry] = live if live is not None and live_known else {}
+        self.live_units: Units = live_units if live_units is not None and live_known else NO_UNITS
+        #: What the tree holds after this build: every output path but the units' → its entry.
         self.manifest: Manifest = {}
+        #: The units the tree holds after this build, by unit id.
+        self.units: dict[str, UnitFiles] = {}
         self.changed = 0  # files written (new or different bytes)
         self.copied = 0  # files taken from the live tree (hard links)
         self.scan = scan
         #: The folders known to exist (an empty tree: none, so none is tried before it is made).
-        self.folders = Folders(root, empty=self.known and not self.old)
+        self.folders = Folders(root, empty=self.known and not self.old and not self.old_units)
+        #: The files of the units this build produced or linked (not those kept as they were):
+        #: no other output may take their paths. In a tree that started empty, every file is
+        #: created exclusively, which says the same without a set of every path (`_create`).
+        self.touched: set[str] | None = None if self.folders.empty else set()
 
     @property
-    def written(self) -> Sizes:
+    def written(self) -> Published:
         """Every output path of this build → its size (the build's summary, the ledger)."""
-        return Sizes(self.manifest)
+        return Published(self.manifest, self.units)
+
+    def _claim(self, relpath: str) -> None:
+        if relpath in self.manifest or (self.touched is not None and relpath in self.touched):
+            raise BuildError(f"two outputs for one path: {relpath}")
 
     def write(self, relpath: str, data: bytes) -> None:
         """Publish `data` at `relpath` (a POSIX path; a trailing `/` means `index.html`)."""
         relpath = check_relpath(relpath)
-        if relpath in self.manifest:
-            raise BuildError(f"two outputs for one path: {relpath}")
+        self._claim(relpath)
         if self.scan is not None:
             self.scan(relpath, data)
         entry, wrote = sync_file(
@@ -550,17 +623,90 @@ class TreeWriter:
 
     def record(self, relpath: str, entry: Entry, *, wrote: bool) -> None:
         """A file written by another process (parallel production) into this tree."""
-        if relpath in self.manifest:
-            raise BuildError(f"two outputs for one path: {relpath}")
+        self._claim(relpath)
         self.manifest[relpath] = entry
         self.changed += wrote
 
+    def old_entries(self, unit: str) -> Mapping[str, Entry]:
+        """What the tree holds of `unit`'s files before this build, by path (to compare what a
+        worker produces with), then the other files' entries: a file may change units."""
+        held = self.old_units.get(unit)
+        if held is None:
+            return self.old
+        return _First(unit_entries(held), self.old)
+
+    def keep_unit(self, unit: str, expected: UnitFiles) -> bool:
+        """Keep `unit`, whose files must be `expected` (the last build's record: its key is this
+        build's): True if the tree holds them already, or once they are linked from the live
+        tree; False if the unit must be produced (nothing was changed)."""
+        paths, entries = expected[1], expected[2]
+        if len(entries) != ENTRY_SIZE * len(paths):
+            return False  # (not a record of ours: produced again)
+        if unit in self.units:
+            raise BuildError(f"two outputs for one unit: {unit}")
+        if self.known:
+            held = self.old_units.get(unit)
+            if held is not None and same_files(held, expected):
+                self.units[unit] = expected
+                return True
+        elif all(
+            has_file(self.root, path, entries[n * ENTRY_SIZE : (n + 1) * ENTRY_SIZE], None, known=False)
+            for n, path in enumerate(paths)
+        ):
+            for path in paths:
+                self._claim(path)
+            self._touch(paths)
+            self.units[unit] = expected
+            return True
+        live = self.live_units.get(unit)
+        if self.live_root is None or live is None or not same_files(live, expected):
+            return False
+        for path in paths:
+            self._claim(path)
+        held = self.old_units.get(unit)
+        there = unit_entries(held) if held is not None else {}  # (what the tree holds already)
+        linked: list[str] = []
+        for n, path in enumerate(paths):
+            entry = entries[n * ENTRY_SIZE : (n + 1) * ENTRY_SIZE]
+            if there.get(path) == entry:
+                continue
+            source = self.live_root / path
+            try:
+                # The live tree is ours and its records say what it holds (a build never writes
+                # it); its size is checked, not its bytes: reading a whole site to link it would
+                # cost more than copying it.
+                if source.stat().st_size != size_of(entry):
+                    raise OSError(f"{source}: not the size its record says")
+                _link(source, self.root / path)  # shared until one build replaces it
+            except OSError:
+                for done in linked:  # (the unit is produced after all: its links go)
+                    (self.root / done).unlink(missing_ok=True)
+                return False
+            linked.append(path)
+        self._touch(paths)
+        self.units[unit] = expected
+        self.copied += len(linked)
+        return True
+
+    def record_unit(self, unit: str, files: UnitFiles, written: int) -> None:
+        """A unit produced now (in this process or a worker), `written` of its files written."""
+        if unit in self.units:
+            raise BuildError(f"two outputs for one unit: {unit}")
+        for path in files[1]:
+            self._claim(path)
+        self._touch(files[1])
+        self.units[unit] = files
+        self.changed += written
+
+    def _touch(self, paths: Sequence[str]) -> None:
+        if self.touched is not None:
+            self.touched.update(paths)
+
     def _keep(self, relpath: str, entry: Entry) -> bool | None:
         """Keep a file this build did not produce again: None if it must be produced, else
-        whether it was linked from the live tree. The manifest takes the entry object of the tree it was found in (the record's own
-        would be one more object per file: 250 000 when a build fills the second tree)."""
-        if relpath in self.manifest:
-            raise BuildError(f"two outputs for one path: {relpath}")
+        whether it was linked from the live tree. The manifest takes the entry object of the
+        tree it was found in (the record's own would be one more object per file)."""
+        self._claim(relpath)
         old = self.old.get(relpath)
         if has_file(self.root, relpath, entry, old, known=self.known):
             self.manifest[relpath] = old if old == entry else entry
@@ -569,30 +715,30 @@ class TreeWriter:
         if self.live_root is not None and live == entry:
             source = self.live_root / relpath
             with contextlib.suppress(OSError):
-                # The live tree is ours and its manifest says what it holds (a build never writes
-                # it); its size is checked, not its bytes: reading a whole site to link it would
-                # cost more than copying it.
-                if source.stat().st_size == size_of(entry):
-                    _link(source, self.root / relpath)  # shared until one build replaces it
+                if source.stat().st_size == size_of(entry):  # (see `keep_unit`)
+                    _link(source, self.root / relpath)
                     self.manifest[relpath] = live
                     self.copied += 1
                     return True
         return None
 
     def keep_all(self, paths: Sequence[str], entries: bytes) -> bool:
-        """Keep every file of a unit, or none (then the unit is produced again): `paths`, with
-        their `entries` end to end (`ENTRY_SIZE` bytes each, as `units.UnitRecord` holds them).
+        """Keep every file of a part of the search index, or none (then it is indexed again):
+        `paths`, with their `entries` end to end (`ENTRY_SIZE` bytes each, as
+        `units.UnitRecord` holds them).
 
         The usual case runs in C: the old manifest's entries of `paths`, joined, are `entries`
         (a path it lacks joins nothing, so the lengths differ), and the new manifest takes the
-        old one's entry objects: 250 000 files at 50 000 awards need no object of their own."""
+        old one's entry objects."""
         manifest, old = self.manifest, self.old
         plain = old if isinstance(old, dict) else old.plain_for(paths) if isinstance(old, Overlay) else None
+        touched = self.touched
         if (
             self.known
             and plain is not None
             and b"".join(map(plain.get, paths, itertools.repeat(b""))) == entries
             and manifest.keys().isdisjoint(paths)
+            and (touched is None or touched.isdisjoint(paths))
         ):
             manifest.update(zip(paths, map(plain.__getitem__, paths), strict=True))
             return True
@@ -615,16 +761,40 @@ class TreeWriter:
             self.copied -= 1
             (self.root / relpath).unlink(missing_ok=True)
 
-    def remove_stale(self) -> int:
-        """Delete the files of the previous build that this build does not publish."""
-        if self.known:
-            stale = [path for path in self.old if path not in self.manifest]
-        else:
-            stale = [
+    def stale(self) -> list[str]:
+        """The files of the tree before this build that this build does not publish.
+
+        Found without a set of every path: the files of the units this build kept as they
+        were cannot be stale; the others' old files are, unless this build published a file
+        at that path (in its manifest, or in a unit whose files changed: a file the tree
+        held that some other unit now holds is in no unit kept as it was)."""
+        if not self.known:
+            published = set(self.manifest)
+            for files in self.units.values():
+                published.update(files[1])
+            return [
                 path.relative_to(self.root).as_posix()
                 for path in self.root.rglob("*")
-                if not path.is_dir() and path.relative_to(self.root).as_posix() not in self.manifest
+                if not path.is_dir() and path.relative_to(self.root).as_posix() not in published
             ]
+        candidates = [path for path in self.old if path not in self.manifest]
+        new_units, old_units = self.units, self.old_units
+        for unit, held in old_units.items():
+            now = new_units.get(unit)
+            if now is None or not same_files(held, now):
+                candidates.extend(held[1])
+        if not candidates:
+            return []
+        fresh: set[str] = set()
+        for unit, files in new_units.items():
+            before = old_units.get(unit)
+            if before is None or not same_files(before, files):
+                fresh.update(files[1])
+        return [path for path in candidates if path not in fresh and path not in self.manifest]
+
+    def remove_stale(self) -> int:
+        """Delete the files of the previous build that this build does not publish."""
+        stale = self.stale()
         folders: set[Path] = set()
         for path in stale:
             target = self.root / path
@@ -636,6 +806,75 @@ class TreeWriter:
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only if empty
         return len(stale)
+
+
+class _First(Mapping[str, Entry]):
+    """Lookups in `first`, then in `then` (a unit's old files, then the tree's other files)."""
+
+    __slots__ = ("first", "then")
+
+    def __init__(self, first: Mapping[str, Entry], then: Mapping[str, Entry]) -> None:
+        self.first, self.then = first, then
+
+    def get(self, path: str, default: Entry | None = None) -> Entry | None:  # type: ignore[override]
+        entry = self.first.get(path)
+        return entry if entry is not None else self.then.get(path, default)
+
+    def __getitem__(self, path: str) -> Entry:
+        entry = self.get(path)
+        if entry is None:
+            raise KeyError(path)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.first
+        yield from (path for path in self.then if path not in self.first)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class Published(Mapping[str, int]):
+    """Each file a build published → its size: the other files' manifest, then each unit's
+    files. Counted, summed and listed without a dict of every path; a lookup by path (the
+    ledger checks each of its paths, once per build that adds some) makes that dict once."""
+
+    def __init__(self, manifest: Manifest, units: Mapping[str, UnitFiles]) -> None:
+        self._manifest, self._units = manifest, units
+        self._sizes: dict[str, int] | None = None
+
+    def _by_path(self) -> dict[str, int]:
+        if self._sizes is None:
+            self._sizes = {path: size_of(entry) for path, entry in self._entries()}
+        return self._sizes
+
+    def _entries(self) -> Iterator[tuple[str, Entry]]:
+        yield from self._manifest.items()
+        for files in self._units.values():
+            entries = files[2]
+            for n, path in enumerate(files[1]):
+                yield path, entries[n * ENTRY_SIZE : (n + 1) * ENTRY_SIZE]
+
+    def __getitem__(self, path: str) -> int:
+        return self._by_path()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._by_path()
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._manifest
+        for files in self._units.values():
+            yield from files[1]
+
+    def __len__(self) -> int:
+        return len(self._manifest) + sum(len(files[1]) for files in self._units.values())
+
+    def total(self) -> int:
+        """The sum of the sizes, read from the entries joined a block at a time."""
+        total = Sizes(self._manifest).total()
+        for files in self._units.values():
+            total += sum(size for _digest, size in struct.iter_unpack(">16sI", files[2]))
+        return total
 
 
 def has_file(root: Path, relpath: str, entry: Entry, old: Entry | None, *, known: bool) -> bool:
@@ -659,11 +898,14 @@ def updated_output(
     manifests: Manifests,
     check: Callable[[], None] | None = None,
     scan: Callable[[str, bytes], None] | None = None,
+    unit_trees: UnitTrees | None = None,
 ) -> Iterator[TreeWriter]:
     """Yield a writer on the next tree; on success, remove stale files and flip it live.
 
-    `manifests` (tree id → manifest, from the cache) is updated in place with what
-    each tree holds afterwards, also after a failure (the next tree was changed).
+    `manifests` (tree id → manifest, from the cache) and `unit_trees` (tree id → its units;
+    None: the trees hold no unit) are updated in place with what each tree holds afterwards,
+    also after a failure (the next tree was changed). A tree is known when both say what it
+    holds.
     `check()` runs once everything is written: raising refuses the build, and the
     live site stays as it was.
     """
@@ -676,18 +918,34 @@ def updated_output(
     following_id, live_id = tree_id(following), tree_id(out)
     assert following_id is not None
     unfinished = following / UNFINISHED
-    old = None if unfinished.exists() else manifests.get(following_id)
-    if old is None and not any(following.iterdir()):
-        old = {}  # an empty folder: known to hold nothing
+    units = unit_trees if unit_trees is not None else {}
+    no_units = NO_UNITS if unit_trees is None else None
+    old, old_units = (
+        (None, None)
+        if unfinished.exists()
+        else (manifests.get(following_id), units.get(following_id, no_units))
+    )
+    if (old is None or old_units is None) and not any(following.iterdir()):
+        old, old_units = {}, NO_UNITS  # an empty folder: known to hold nothing
     unfinished.touch()  # before the first change: removed once this build succeeded
     live = manifests.get(live_id) if live_id is not None else None
-    writer = TreeWriter(following, old, out if live_id is not None else None, live, scan)
+    live_units = units.get(live_id, no_units) if live_id is not None else None
+    writer = TreeWriter(
+        following,
+        old,
+        out if live_id is not None else None,
+        live,
+        scan,
+        old_units=old_units,
+        live_units=live_units,
+    )
     try:
         yield writer
         if check is not None:
             check()
     except BaseException:
         _remember_partial(manifests, following_id, writer)
+        units.pop(following_id, None)  # (a mix: see `UNFINISHED`)
         raise
     writer.remove_stale()
     unfinished.unlink(missing_ok=True)  # (an unknown tree's stale files were all of them)
@@ -696,6 +954,10 @@ def updated_output(
     manifests[following_id] = writer.manifest
     if live_id is not None and live is not None:
         manifests[live_id] = live
+    units.clear()
+    units[following_id] = writer.units
+    if live_id is not None and live_units is not None:
+        units[live_id] = live_units
     _flip(following, out)
 
 

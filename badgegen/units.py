@@ -36,13 +36,25 @@ from badgegen.load import RawContent, data_digest
 from badgegen.model import Award, BadgeClass, Earner, Endorsement, Issuer, Registry
 from badgegen.parallel import can_fork
 from badgegen.privacy import OutputProblem, scan_file
-from badgegen.trees import Entry, Folders, TreeWriter, check_relpath, sync_file
+from badgegen.trees import (
+    ENTRY_SIZE,
+    Entry,
+    Folders,
+    Overlay,
+    TreeWriter,
+    UnitFiles,
+    Units,
+    UnitTrees,
+    check_relpath,
+    sync_file,
+    units_delta,
+)
 
 #: A unit as the cache remembers it: its key, the paths of the files it produced, and their
 #: entries end to end (`ENTRY_SIZE` bytes each, in the order of the paths). One bytes object
-#: rather than a pair and an entry per file: at 50 000 awards the records took 54 MB as pairs,
-#: and the next tree's manifest takes the entries of the old one instead (`keep_all`).
-UnitRecord = tuple[bytes, tuple[str, ...], bytes]
+#: rather than a pair and an entry per file: at 50 000 awards the records took 54 MB as pairs.
+#: The records of the last build are also what the live tree holds of units (`trees.Units`).
+UnitRecord = UnitFiles
 #: What the build wants now: unit id → (key, the object to produce it from).
 Wanted = Mapping[str, tuple[bytes, Any]]
 Produce = Callable[[Any], Iterable[tuple[str, bytes]]]
@@ -146,27 +158,6 @@ class UnitKeys:
         )
 
 
-def sharing_paths(paths: Mapping[str, object]) -> Callable[[dict[str, UnitRecord]], dict[str, UnitRecord]]:
-    """What makes loaded records name their files with the strings of `paths` (the keys of a
-    tree's manifest, loaded before), not with copies of their own.
-
-    The records and the manifests are stored apart, so each loaded its own string for every
-    path: at 50 000 awards, signed, 367 000 paths held twice (27 MB). Made one part of the
-    records at a time (`BuildCache.load`'s `each`), the copies go as soon as they are read.
-    A path that `paths` does not hold keeps its own string.
-    """
-    canonical = {path: path for path in paths}
-    find = canonical.get
-
-    def share(records: dict[str, UnitRecord]) -> dict[str, UnitRecord]:
-        return {
-            unit: (key, tuple(map(find, files, files)), entries)
-            for unit, (key, files, entries) in records.items()
-        }
-
-    return share
-
-
 def unit_record(key: bytes, files: Sequence[tuple[str, Entry]]) -> UnitRecord:
     """The record of a unit whose files are `files` (path, entry)."""
     return key, tuple(path for path, _ in files), b"".join(entry for _, entry in files)
@@ -197,7 +188,7 @@ class _Job:
     items: Mapping[str, tuple[bytes, Any]]
     produce: Produce
     root: Path
-    old: Mapping[str, Entry]
+    old_entries: Callable[[str], Mapping[str, Entry]]  # (`TreeWriter.old_entries`)
     known: bool
     public: frozenset[str]
     needles: tuple[bytes, ...]
@@ -212,11 +203,12 @@ _JOB: _Job | None = None
 def _produce_one(job: _Job, unit: str) -> UnitOutcome:
     key, item = job.items[unit]
     outcome = UnitOutcome(unit, key, [], [])
+    old = job.old_entries(unit)
     for path, data in job.produce(item):
         relpath = check_relpath(path)
         outcome.problems += scan_file(relpath, data, job.public, job.needles, job.shown_as)
         entry, wrote = sync_file(
-            job.root, relpath, data, job.old.get(relpath), known=job.known, folders=job.folders
+            job.root, relpath, data, old.get(relpath), known=job.known, folders=job.folders
         )
         outcome.files.append((relpath, entry, wrote))
     if job.collect is not None:
@@ -256,12 +248,11 @@ def build_units(
     are not kept here: a cold signed build's 65 000 new proofs at 50 000 awards were held to
     its end).
     """
-    report = UnitsReport()
+    report = UnitsReport(records=writer.units)
     todo: list[str] = []
     for unit, (key, _item) in wanted.items():
         record = previous.get(unit)
-        if record is not None and record[0] == key and writer.keep_all(record[1], record[2]):
-            report.records[unit] = record
+        if record is not None and record[0] == key and writer.keep_unit(unit, record):
             report.kept += 1
         else:
             todo.append(unit)
@@ -269,7 +260,7 @@ def build_units(
         wanted,
         produce,
         writer.root,
-        writer.old,
+        writer.old_entries,
         writer.known,
         scanner.public,
         scanner.needles,
@@ -278,39 +269,31 @@ def build_units(
         collect,
     )
     for outcome in _run(job, todo, jobs, threshold):
-        record, entries = _record_sharing(outcome, previous.get(outcome.unit), writer.old)
-        for relpath, entry, (_, _, wrote) in zip(record[1], entries, outcome.files, strict=True):
-            writer.record(relpath, entry, wrote=wrote)
+        record = _record_sharing(outcome, previous.get(outcome.unit))
+        writer.record_unit(outcome.unit, record, sum(wrote for _, _, wrote in outcome.files))
         scanner.problems.extend(outcome.problems)
-        report.records[outcome.unit] = record
         report.produced += 1
         if outcome.collected is not None and gather is not None:
             gather(outcome.collected)
     return report
 
 
-def _record_sharing(
-    outcome: UnitOutcome, previous: UnitRecord | None, old: Mapping[str, Entry]
-) -> tuple[UnitRecord, list[Entry]]:
-    """The record of a unit produced again, and its entries one by one, made of the objects
-    the build already holds where they are equal: the previous record's paths (the manifests'
-    own strings, see `sharing_paths`), the tree's entries, the previous record's entries.
+def _record_sharing(outcome: UnitOutcome, previous: UnitRecord | None) -> UnitRecord:
+    """The record of a unit produced again, made of the previous record's objects where they
+    are equal (its paths, its entries joined).
 
     A worker sends back its own copy of every path and entry. When every unit is produced
     again (a new template, a new version of badgegen) but most files keep their bytes, those
-    copies were a second string and a second entry for each of the tree's files: at 50 000
-    awards, 250 000 of each, about 35 MB held to the end of the build."""
+    copies were a second string for each of the tree's files: at 50 000 awards, 250 000 of
+    them, held to the end of the build."""
     paths = tuple(path for path, _, _ in outcome.files)
-    if previous is not None and previous[1] == paths:
-        paths = previous[1]
-    entries = [
-        known if known == entry else entry
-        for known, (_, entry, _) in zip(map(old.get, paths), outcome.files, strict=True)
-    ]
-    joined = b"".join(entries)
-    if previous is not None and previous[2] == joined:
-        joined = previous[2]
-    return (outcome.key, paths, joined), entries
+    joined = b"".join(entry for _, entry, _ in outcome.files)
+    if previous is not None:
+        if previous[1] == paths:
+            paths = previous[1]
+        if previous[2] == joined:
+            joined = previous[2]
+    return outcome.key, paths, joined
 
 
 def _run(job: _Job, todo: list[str], jobs: int, threshold: int) -> Iterator[UnitOutcome]:
@@ -337,3 +320,66 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+#: The mark of the build that saved the units' records (`stored_unit_trees`): under this unit
+#: id, which no unit has, a random nonce, saved with the records and with the trees' units.
+BUILD_MARK = ""
+#: What `unit_trees_state` saves: the nonce of the records it goes with, the tree the records
+#: describe, the other tree, and that tree's units as their differences from the records.
+UnitTreesState = tuple[bytes, str, str | None, dict[str, UnitRecord], tuple[str, ...]]
+
+
+def unit_trees_state(mark: UnitRecord, unit_trees: UnitTrees, records: Units) -> UnitTreesState | None:
+    """What the trees hold of units after a build (`updated_output` filled `unit_trees`: the
+    tree just written holds `records`), to store beside the records marked `mark`."""
+    written = next((tree for tree, units in unit_trees.items() if units is records), None)
+    if written is None:
+        return None
+    other = next(((tree, units) for tree, units in unit_trees.items() if units is not records), None)
+    if other is None:
+        return mark[0], written, None, {}, ()
+    changed, removed = units_delta(other[1], records)
+    return mark[0], written, other[0], changed, removed
+
+
+def stored_unit_trees(
+    records: dict[str, UnitRecord], state: Any, live: str | None, following: str | None
+) -> UnitTrees:
+    """What the live and the next tree (by id) hold of units, from the last build's `records`
+    (its mark taken out) and the `state` saved with them; an empty dict when they do not go
+    together (a build killed between the two saves): the trees are then read, not trusted."""
+    mark = records.pop(BUILD_MARK, None)
+    if (
+        mark is None
+        or not isinstance(state, tuple)
+        or len(state) != 5
+        or state[0] != mark[0]
+        or not isinstance(state[3], dict)
+    ):
+        return {}
+    _, written, other, changed, removed = state
+    trees: UnitTrees = {}
+    if written is not None and written in (live, following):
+        trees[written] = records
+        if other is not None and other != written and other in (live, following):
+            trees[other] = Overlay(records, changed, frozenset(removed))
+    return trees
+
+
+def checked_records(records: dict[str, UnitRecord]) -> dict[str, UnitRecord]:
+    """`records` as loaded (a part at a time: `BuildCache.load`'s `each`), refused whole by a
+    `TypeError` if one is not what `unit_record` makes: the records are kept across versions
+    of badgegen, and what the output trees hold is told by them."""
+    for unit, record in records.items():
+        key, paths, entries = record
+        if not (
+            isinstance(unit, str)
+            and isinstance(key, bytes)
+            and type(paths) is tuple
+            and isinstance(entries, bytes)
+            and len(entries) == ENTRY_SIZE * len(paths)
+            and all(type(path) is str for path in paths)
+        ):
+            raise TypeError(f"not a unit's record: {unit!r}")
+    return records

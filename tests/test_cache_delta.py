@@ -24,8 +24,10 @@ from badgegen.trees import (
     next_tree,
     pack_manifests,
     tree_id,
+    unit_entries,
     unpack_manifests,
 )
+from badgegen.units import checked_records, stored_unit_trees
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"
@@ -120,17 +122,22 @@ def test_a_build_saves_deltas_and_the_manifests_say_what_the_trees_hold(tmp_path
     _build(content, out)
     (folder / "up-to-date.pickle").unlink()
     _build(content, out)  # (fills the second tree)
-    bases = {name: (folder / f"{name}.pickle").stat().st_ino for name in ("trees", "units")}
+    bases = {name: (folder / f"{name}.pickle").stat().st_ino for name in ("tree-files", "unit-records")}
     for old, new in (("quatre planches", "cinq planches"), ("cinq planches", "six planches")):
         award = next(content.glob("awards/*/l6xa54st3vwuqn55eot2.yaml"))  # (unlisted: no search page)
         award.write_text(award.read_text("utf-8").replace(old, new, 1), "utf-8")
         figures = _build(content, out)
         assert figures["units_produced"] >= 1
     assert {name: (folder / f"{name}.pickle").stat().st_ino for name in bases} == bases, "not rewritten"
-    assert (folder / "trees-delta.pickle").is_file() and (folder / "units-delta.pickle").is_file()
+    assert (folder / "tree-files-delta.pickle").is_file() and (folder / "unit-records-delta.pickle").is_file()
+    assert not any((folder / f"{name}.pickle").exists() for name in ("trees", "units", "trees-delta"))
     store = BuildCache(folder, b"")
-    packed, delta, _ = store.load_with_delta("trees", any_code=True)
+    packed, delta, _ = store.load_with_delta("tree-files", any_code=True)
     manifests = unpack_manifests(packed, delta)
+    base, delta, _ = store.load_with_delta("unit-records", any_code=True, each=checked_records)
+    records = dict_with_delta(base, delta)
+    state = store.load("tree-units", any_code=True)
+    unit_trees = stored_unit_trees(records, state, tree_id(out), tree_id(next_tree(out)))
     for tree in (out, next_tree(out)):
         files = {
             p.relative_to(tree).as_posix(): entry_of(p.read_bytes()) for p in tree.rglob("*") if p.is_file()
@@ -140,6 +147,8 @@ def test_a_build_saves_deltas_and_the_manifests_say_what_the_trees_hold(tmp_path
             path + "index.html" if path.endswith("/") else path: e
             for path, e in manifests[tree_id(tree)].items()
         }
+        for unit_files in unit_trees[str(tree_id(tree))].values():
+            listed |= unit_entries(unit_files)
         assert listed == files
 
 

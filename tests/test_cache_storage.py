@@ -74,12 +74,12 @@ def test_the_entries_both_trees_hold_are_one_object(size: int, changed: set[int]
             assert all(back["1:2"][p] is back["1:1"][p] for p in paths)
 
 
-def test_loaded_records_name_their_files_with_the_manifests_strings(tmp_path: Path) -> None:
-    """`units.sharing_paths`: the records come back equal, each path the manifest's own string
-    object (one string for both, not two), a path the manifest lacks with a string of its own."""
-    from badgegen.units import sharing_paths
+def test_loaded_records_are_checked_a_part_at_a_time(tmp_path: Path) -> None:
+    """`units.checked_records`: records stored in parts come back equal; one record that is not
+    what `unit_record` makes (they are kept across versions) makes the whole part unknown."""
+    from badgegen.units import checked_records
 
-    count = cache.CHUNK_ENTRIES + 3  # (stored in parts: each part is shared as it is read)
+    count = cache.CHUNK_ENTRIES + 3  # (stored in parts: each part is checked as it is read)
     records = {
         f"award:{n}": (
             b"k%d" % n,
@@ -88,33 +88,19 @@ def test_loaded_records_name_their_files_with_the_manifests_strings(tmp_path: Pa
         )
         for n in range(count)
     }
-    records["media:x"] = (b"m", ("media/gone.mp3",), entry_of(b"x"))
     store = BuildCache(tmp_path, b"code")
-    store.save("units", records)
-    manifest = {
-        f"{path}": entry_of(b"") for record in records.values() for path in record[1] if "gone" not in path
-    }
-    manifest = {"".join(list(path)): entry for path, entry in manifest.items()}  # (strings made apart)
-    loaded, _, _ = store.load_with_delta("units", each=sharing_paths(manifest))
-    assert loaded == records
-    keys = {path: path for path in manifest}
-    for unit, (_key, paths, _entries) in loaded.items():
-        for path in paths:
-            if unit == "media:x":
-                assert path not in keys
-            else:
-                assert path is keys[path], path
-    assert store.load("units", each=lambda chunk: chunk) == records
-
-
-def test_a_damaged_record_makes_the_part_unknown(tmp_path: Path) -> None:
-    from badgegen.units import sharing_paths
-
-    store = BuildCache(tmp_path, b"code")
-    store.save(
-        "units", {f"award:{n}": (b"k", ("a.json",), b"") for n in range(cache.CHUNK_ENTRIES + 1)} | {"x": 3}
-    )
-    assert store.load("units", each=sharing_paths({"a.json": b""})) is None
+    store.save("unit-records", records, any_code=True)
+    assert store.load("unit-records", any_code=True, each=checked_records) == records
+    for damaged in [
+        3,
+        (b"k", ("a.json",), b""),  # (an entry short)
+        (b"k", ["a.json"], entry_of(b"")),
+        ("k", ("a.json",), entry_of(b"")),
+        (b"k", (b"a.json",), entry_of(b"")),
+        (b"k", ("a.json",)),
+    ]:
+        store.save("unit-records", records | {"award:x": damaged}, any_code=True)
+        assert store.load("unit-records", any_code=True, each=checked_records) is None, damaged
 
 
 @settings(max_examples=200, deadline=None)
