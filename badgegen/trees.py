@@ -768,14 +768,10 @@ class TreeWriter:
         were cannot be stale; the others' old files are, unless this build published a file
         at that path (in its manifest, or in a unit whose files changed: a file the tree
         held that some other unit now holds is in no unit kept as it was)."""
-        if not self.known:
-            published = set(self.manifest)
-            for files in self.units.values():
-                published.update(files[1])
+        if not self.known:  # (every unit's files were claimed: `touched` holds them all)
+            touched = self.touched if self.touched is not None else set()
             return [
-                path.relative_to(self.root).as_posix()
-                for path in self.root.rglob("*")
-                if not path.is_dir() and path.relative_to(self.root).as_posix() not in published
+                path for path in _files_under(self.root) if path not in self.manifest and path not in touched
             ]
         candidates = [path for path in self.old if path not in self.manifest]
         new_units, old_units = self.units, self.old_units
@@ -806,6 +802,19 @@ class TreeWriter:
                 with contextlib.suppress(OSError):
                     folder.rmdir()  # only if empty
         return len(stale)
+
+
+def _files_under(root: Path) -> Iterator[str]:
+    """The files under `root` (links to files included), as POSIX paths relative to it.
+
+    Walked with `os.walk`, not `Path.rglob`: Python 3.11's keeps every path it yielded in a
+    set, 270 MB for the 367 000 files of a signed site at 50 000 awards."""
+    top = os.fspath(root)
+    for folder, _, names in os.walk(top):
+        prefix = os.path.relpath(folder, top).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for name in names:
+            yield prefix + name
 
 
 class _First(Mapping[str, Entry]):
