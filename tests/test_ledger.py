@@ -370,3 +370,41 @@ def test_a_ledger_that_cannot_be_read_is_never_taken_for_an_empty_one(tmp_path: 
         with pytest.raises(OSError):
             ledger.record(tmp_path, None, {"assertions/a.json": 1})  # type: ignore[arg-type]
     assert file.is_symlink() and [p.name for p in tmp_path.iterdir()] == [file.name]
+
+
+_LEDGER_PATHS = st.sampled_from(
+    ["a/", "a/index.html", "a.json", "a/b/", "a/b/index.html", "b", "b/", "ab/", "a-/"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ordered=st.lists(_LEDGER_PATHS, unique=True), written=st.lists(_LEDGER_PATHS, unique=True))
+def test_the_paths_not_written_are_those_a_lookup_by_path_finds(
+    ordered: list[str], written: list[str]
+) -> None:
+    """`ledger.not_written` (a binary search in the written paths sorted, not a set of them):
+    a trailing `/` is its `index.html`, and the paths missing come out in the ledger's order."""
+    ordered = sorted(ordered)
+    missing = [
+        path for path in ordered if (path + "index.html" if path.endswith("/") else path) not in set(written)
+    ]
+    assert ledger.not_written(ordered, iter(written)) == missing
+
+
+def test_a_build_that_would_record_a_path_it_did_not_write_is_refused(tmp_path: Path) -> None:
+    from badgegen.errors import BuildError
+    from badgegen.pipeline import BuildConfig, check
+
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "published.txt").unlink(missing_ok=True)
+    registry = check(BuildConfig(content=content, out=tmp_path / "site")).registry
+    assert registry is not None
+    written = {
+        path + "index.html" if path.endswith("/") else path: 1 for path in ledger.permanent_paths(registry)
+    }
+    dropped = sorted(written)[3]
+    del written[dropped]
+    with pytest.raises(BuildError, match="did not write"):
+        ledger.record(content, registry, written)
+    assert not (content / "published.txt").exists()
