@@ -162,3 +162,24 @@ def test_a_trees_delta_with_an_entry_of_another_size_is_not_ours() -> None:
     assert unpack_manifests(stored, good)["tree"]["b.json"] == b"\x02" * ENTRY_SIZE
     bad = {"tree": ({"b.json": b"\x02" * (ENTRY_SIZE + 1)}, set())}
     assert unpack_manifests(stored, bad) == {}
+
+
+def test_the_parts_an_earlier_version_stored_are_deleted_and_never_read(tmp_path: Path) -> None:
+    """Earlier versions knew every file of both trees by path (`trees`) and kept the units'
+    records for one version (`units`). A build deletes them, and what they would say is not
+    trusted: the site is the one a clean build makes."""
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(EXAMPLE, content)
+    folder = tmp_path / ".badgegen-cache"
+    _build(content, out)
+    clean = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    store = BuildCache(folder, b"")
+    # What they might say: that every file holds other bytes, and that units hold nothing.
+    wrong = {path: entry_of(b"other bytes") for path in clean}
+    store.save_base("trees", pack_manifests({str(tree_id(out)): wrong}), any_code=True)
+    store.save("trees-delta", ((0, 0, 0), {}), any_code=True)
+    store.save("units", {"award:x": (b"k", ("x.json",), entry_of(b""))})
+    (folder / "up-to-date.pickle").unlink()
+    _build(content, out)
+    assert not any((folder / f"{name}.pickle").exists() for name in ("trees", "trees-delta", "units"))
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == clean
