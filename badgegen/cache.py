@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from badgegen import installed
+from badgegen.errors import BuildError
 
 #: Bump when the shape of what is stored changes.
 CACHE_FORMAT = 2
@@ -189,6 +190,24 @@ class BuildCache:
             for path in (self.folder / f"{name}.pickle", self.folder / f"{name}{DELTA_SUFFIX}.pickle"):
                 with contextlib.suppress(OSError):
                     path.unlink(missing_ok=True)
+
+    def withdraw(self, name: str) -> None:
+        """Delete part `name` (and its delta) now, or refuse the build: a part whose word must
+        not outlive what happens next (`TREES_SAVED`, before the output is flipped).
+
+        `forget` and `save` skip a cache that cannot be written; this does not: a part left
+        there would be trusted by the next build after it stopped being true.
+        """
+        if self.folder is None:
+            return
+        for path in (self.folder / f"{name}.pickle", self.folder / f"{name}{DELTA_SUFFIX}.pickle"):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as error:
+                raise BuildError(
+                    f"the build cache cannot be changed ({error.strerror}: {path}); delete the folder "
+                    f"{self.folder} or build with --no-cache"
+                ) from error
 
     def _identity(self, name: str) -> Identity | None:
         """What tells one stored base from another: its file's inode, size and time. A new base

@@ -101,6 +101,9 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 #: unit (by path), the units' records of the last build (the live tree's units), and the other
 #: tree's units (told from those records). All three are kept across versions of badgegen.
 TREE_FILES, UNIT_RECORDS, TREE_UNITS = "tree-files", "unit-records", "tree-units"
+#: The mark of the records, saved after every part that says what the trees hold, and withdrawn
+#: before each flip: the word of those parts is good only while it is there (`stored_unit_trees`).
+TREES_SAVED = "trees-saved"
 #: What earlier versions stored instead (every file of both trees by path, and records kept
 #: for one version only): deleted by the first build that saves the parts above.
 OBSOLETE_PARTS = ("trees", "units")
@@ -472,7 +475,11 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
         units_delta = None  # (not ours: the base is kept, the build makes what it must again)
     previous_units: dict[str, UnitRecord] = dict_with_delta(units_base, units_delta)
     unit_trees = stored_unit_trees(
-        previous_units, build_cache.load(TREE_UNITS, any_code=True), live_id, next_id
+        previous_units,
+        build_cache.load(TREE_UNITS, any_code=True),
+        live_id,
+        next_id,
+        build_cache.load(TREES_SAVED, any_code=True),
     )
     previous_search: dict[str, UnitRecord] | None = build_cache.load("search")
     give_back_memory()
@@ -480,7 +487,12 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     proofs: ProofStore | None = None
     ob3: Ob3Units | None = None
     with updated_output(
-        config.out, manifests, check=scanner.check, scan=scanner, unit_trees=unit_trees
+        config.out,
+        manifests,
+        check=scanner.check,
+        scan=scanner,
+        unit_trees=unit_trees,
+        before_flip=functools.partial(build_cache.withdraw, TREES_SAVED),
     ) as writer:
         if report.signing is not None:
             signing_started = time.perf_counter()
@@ -593,6 +605,7 @@ def _build(config: BuildConfig, report: BuildReport, stages: Stages, started: fl
     ):
         build_cache.save_base(TREE_FILES, pack_manifests(manifests), any_code=True)
     del manifests, new_trees_delta
+    build_cache.save(TREES_SAVED, marker[0], any_code=True)  # (last: see `TREES_SAVED`)
     writer.manifest = {}  # (the manifest of the next tree lives on in `report.files` only)
     build_cache.save("qr", qr.used_paths())
     build_cache.save("scanned", scanner.remembered())

@@ -924,6 +924,7 @@ def updated_output(
     check: Callable[[], None] | None = None,
     scan: Callable[[str, bytes], None] | None = None,
     unit_trees: UnitTrees | None = None,
+    before_flip: Callable[[], None] | None = None,
 ) -> Iterator[TreeWriter]:
     """Yield a writer on the next tree; on success, remove stale files and flip it live.
 
@@ -933,6 +934,11 @@ def updated_output(
     holds.
     `check()` runs once everything is written: raising refuses the build, and the
     live site stays as it was.
+    `before_flip()` runs once the next tree is complete, before it is marked so (`UNFINISHED`
+    removed) and flipped live: from then on, what the cache says of that tree is wrong until
+    the caller saves it again. The caller takes its word back there (raising, if it cannot,
+    refuses the build, the live site as it was), so that a build killed after the flip
+    leaves the trees to be read, not trusted.
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -973,6 +979,8 @@ def updated_output(
         units.pop(following_id, None)  # (a mix: see `UNFINISHED`)
         raise
     writer.remove_stale()
+    if before_flip is not None:
+        before_flip()
     unfinished.unlink(missing_ok=True)  # (an unknown tree's stale files were all of them)
     following.chmod(0o755)
     manifests.clear()

@@ -344,14 +344,23 @@ def unit_trees_state(mark: UnitRecord, unit_trees: UnitTrees, records: Units) ->
 
 
 def stored_unit_trees(
-    records: dict[str, UnitRecord], state: Any, live: str | None, following: str | None
+    records: dict[str, UnitRecord], state: Any, live: str | None, following: str | None, saved: Any
 ) -> UnitTrees:
     """What the live and the next tree (by id) hold of units, from the last build's `records`
     (its mark taken out) and the `state` saved with them; an empty dict when they do not go
-    together (a build killed between the two saves): the trees are then read, not trusted."""
+    together (a build killed between the two saves), or when `saved` is not their mark: the
+    trees are then read, not trusted.
+
+    `saved` is the mark saved last, once every part that says what the trees hold (these two,
+    and the manifests of their other files) was saved, and withdrawn before the next flip of
+    the output (`updated_output`'s `before_flip`). Without it, a build killed after its flip
+    but before its saves left the cache saying what the new live tree held before: two builds
+    later, that tree was the next one again, taken to hold files it did not, and those were
+    published."""
     mark = records.pop(BUILD_MARK, None)
     if (
         mark is None
+        or saved != mark[0]
         or not isinstance(state, tuple)
         or len(state) != 5
         or state[0] != mark[0]

@@ -137,7 +137,8 @@ def test_a_build_saves_deltas_and_the_manifests_say_what_the_trees_hold(tmp_path
     base, delta, _ = store.load_with_delta("unit-records", any_code=True, each=checked_records)
     records = dict_with_delta(base, delta)
     state = store.load("tree-units", any_code=True)
-    unit_trees = stored_unit_trees(records, state, tree_id(out), tree_id(next_tree(out)))
+    saved = store.load("trees-saved", any_code=True)
+    unit_trees = stored_unit_trees(records, state, tree_id(out), tree_id(next_tree(out)), saved)
     for tree in (out, next_tree(out)):
         files = {
             p.relative_to(tree).as_posix(): entry_of(p.read_bytes()) for p in tree.rglob("*") if p.is_file()

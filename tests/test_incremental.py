@@ -229,6 +229,54 @@ def test_a_deleted_cache_or_tree_changes_nothing(workspace: tuple[Path, Path], t
     assert _files(out) == reference
 
 
+class Killed(BaseException):
+    """A build killed where it stands (no handler of `Exception` takes it)."""
+
+
+@pytest.mark.parametrize("at", ["unit-records", "tree-files", "trees-saved"])
+def test_a_build_killed_after_its_flip_leaves_no_wrong_byte_for_later_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at: str
+) -> None:
+    """Three versions of an award, the third built by a build killed as it saves the cache
+    (its site flipped live already), then the first again: every build after it publishes
+    the bytes of a clean build. Before the mark saved last (`pipeline.TREES_SAVED`), the
+    cache said the new live tree held the first version's files: two builds later that tree
+    was the next one again, and the third version's files stayed in it, published."""
+    from badgegen.cache import BuildCache
+
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    award = _award_file(content, AWARD)
+    first = award.read_text("utf-8")
+    assert "pendant deux mois" in first
+    out = tmp_path / "site"
+    _build(content, out)
+    _replace(award, "pendant deux mois", "pendant trois mois")
+    _forget_stamp(out)
+    _build(content, out)
+    _replace(award, "pendant trois mois", "pendant quatre mois")
+    save = BuildCache.save
+
+    def killed_at(store: BuildCache, name: str, value: Any, *, any_code: bool = False) -> None:
+        if name.startswith(at):
+            raise Killed(name)
+        save(store, name, value, any_code=any_code)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(BuildCache, "save", killed_at)
+        with pytest.raises(Killed):
+            _build(content, out)
+    assert "quatre mois" in (out / "assertions" / AWARD / "index.html").read_text("utf-8")  # (flipped live)
+    award.write_text(first, "utf-8")
+    clean = tmp_path / "clean"
+    _build(content, clean, "--no-cache")
+    expected = _files(clean)
+    for _ in range(3):
+        _forget_stamp(out)
+        _build(content, out)
+        assert _files(out) == expected
+
+
 def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     _build(EXAMPLE, serial, "--no-cache", "--jobs", "1")

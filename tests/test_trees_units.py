@@ -5,7 +5,9 @@ others produced again) and its other files, must leave exactly the files of the 
 the live tree, byte for byte: nothing stale, nothing missing, a file moved from one unit to
 another (or out of every unit) kept, the live tree never changed through a shared link. What
 the trees hold is saved and loaded between builds as the pipeline does (`unit_trees_state`,
-`stored_unit_trees`, the records with their mark), or lost (a cache deleted, a killed build).
+`stored_unit_trees`, the records with their mark, the mark saved last and withdrawn before each
+flip), or lost (a cache deleted), or left as it was, or saved in part (a build killed after its
+flip, before or between its saves).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from badgegen.errors import BuildError
 from badgegen.trees import UNFINISHED, TreeWriter, entry_of, next_tree, sync_file, tree_id, updated_output
 from badgegen.units import BUILD_MARK, UnitRecord, stored_unit_trees, unit_record, unit_trees_state
 
+#: Where a build may be killed after its flip: before its saves, or after one or two of them.
+KILLED = ("killed before the saves", "killed after the records", "killed before the mark")
 PATHS = ["a.json", "a/index.html", "b.png", "b/index.html", "c.json", "d/e/index.html", "f.txt"]
 UNITS = ["award:a", "award:b", "badge:c"]
 
@@ -36,7 +40,7 @@ build_strategy = st.tuples(
         }
     ),
     st.dictionaries(st.sampled_from(PATHS), st.integers(0, 2), max_size=2),
-    st.sampled_from(["saved", "saved", "saved", "cache lost"]),
+    st.sampled_from(["saved", "saved", "saved", "cache lost", *KILLED]),
 )
 
 
@@ -58,16 +62,20 @@ class Registry:
         self.manifests: dict[str, Any] = {}
         self.records: dict[str, UnitRecord] = {}  # with their mark
         self.state: Any = None
+        self.saved: Any = None  # the mark saved last (`pipeline.TREES_SAVED`)
+
+    def withdraw(self) -> None:
+        self.saved = None
 
     def build(self, units: dict[str, dict[str, int] | None], loose: dict[str, int], fate: str) -> None:
         records = dict(self.records)
         live_id, next_id = tree_id(self.out), tree_id(next_tree(self.out))
-        unit_trees = stored_unit_trees(records, self.state, live_id, next_id)
+        unit_trees = stored_unit_trees(records, self.state, live_id, next_id, self.saved)
         manifests = {
             tree: manifest for tree, manifest in self.manifests.items() if tree in (live_id, next_id)
         }
         keys = {unit: repr(sorted(files.items())).encode() for unit, files in units.items() if files}
-        with updated_output(self.out, manifests, unit_trees=unit_trees) as writer:
+        with updated_output(self.out, manifests, unit_trees=unit_trees, before_flip=self.withdraw) as writer:
             for unit, key in keys.items():
                 record = records.get(unit)
                 if record is not None and record[0] == key and writer.keep_unit(unit, record):
@@ -89,13 +97,22 @@ class Registry:
                 writer.record_unit(unit, unit_record(key, files), written)
             for path, version in sorted(loose.items()):
                 writer.write(path, _bytes(path, version))
-        if fate == "saved":
-            mark: UnitRecord = (os.urandom(8), (), b"")
-            self.state = unit_trees_state(mark, unit_trees, writer.units)
-            self.records = {**writer.units, BUILD_MARK: mark}
-            self.manifests = manifests
-        else:  # the cache was deleted
-            self.records, self.state, self.manifests = {}, None, {}
+        if fate == "cache lost":  # the cache was deleted
+            self.records, self.state, self.manifests, self.saved = {}, None, {}, None
+            return
+        if fate == "killed before the saves":
+            return
+        # The parts in the pipeline's order: the records, the trees' units, the other files'
+        # manifests, then the mark.
+        mark: UnitRecord = (os.urandom(8), (), b"")
+        self.records = {**writer.units, BUILD_MARK: mark}
+        if fate == "killed after the records":
+            return
+        self.state = unit_trees_state(mark, unit_trees, writer.units)
+        self.manifests = manifests
+        if fate == "killed before the mark":
+            return
+        self.saved = mark[0]
 
 
 @settings(max_examples=150, deadline=None)
@@ -173,7 +190,9 @@ def test_records_and_trees_saved_apart_by_a_killed_build_are_not_trusted(tmp_pat
     registry.state = state  # (the records of the last build, the trees' state of the one before)
     records = dict(registry.records)
     assert (
-        stored_unit_trees(records, registry.state, tree_id(registry.out), tree_id(next_tree(registry.out)))
+        stored_unit_trees(
+            records, registry.state, tree_id(registry.out), tree_id(next_tree(registry.out)), registry.saved
+        )
         == {}
     )
     assert BUILD_MARK not in records
@@ -182,11 +201,59 @@ def test_records_and_trees_saved_apart_by_a_killed_build_are_not_trusted(tmp_pat
     assert not (next_tree(registry.out) / UNFINISHED).exists()
 
 
+@pytest.mark.parametrize("fate", KILLED)
+def test_a_build_killed_after_its_flip_never_gets_its_files_taken_for_older_ones(
+    tmp_path: Path, fate: str
+) -> None:
+    """Versions 0, 1, then 2 killed after its flip: the cache said the new live tree held
+    version 0. Two builds later that tree is the next one again: taken at its word, it held
+    version 0 already, and version 2 was published for a build of version 0."""
+    registry = Registry(tmp_path)
+
+    def version(number: int) -> tuple[dict[str, dict[str, int] | None], dict[str, int]]:
+        return {"award:a": {"a.json": number}, "award:b": None, "badge:c": None}, {"f.txt": number}
+
+    registry.build(*version(0), "saved")
+    registry.build(*version(1), "saved")
+    registry.build(*version(2), fate)
+    assert registry.saved is None
+    for _ in range(3):
+        registry.build(*version(0), "saved")
+        assert (registry.out / "a.json").read_bytes() == _bytes("a.json", 0)
+        assert (registry.out / "f.txt").read_bytes() == _bytes("f.txt", 0)
+
+
+def test_the_mark_is_withdrawn_before_the_flip_and_a_cache_that_cannot_withdraw_it_refuses_the_build(
+    tmp_path: Path,
+) -> None:
+    from badgegen.cache import BuildCache
+
+    store = BuildCache(tmp_path / "cache", b"")
+    store.save("trees-saved", b"mark", any_code=True)
+    store.withdraw("trees-saved")
+    assert store.load("trees-saved", any_code=True) is None
+    store.save("trees-saved", b"mark", any_code=True)
+    (tmp_path / "cache").chmod(0o500)
+    try:
+        if os.access(tmp_path / "cache", os.W_OK):  # (root writes anyway: the folder is a file then)
+            (tmp_path / "cache").chmod(0o700)
+            part = tmp_path / "cache" / "trees-saved.pickle"
+            part.unlink()
+            part.mkdir()
+            (part / "x").touch()
+        with pytest.raises(BuildError, match="build cache cannot be changed"):
+            store.withdraw("trees-saved")
+    finally:
+        (tmp_path / "cache").chmod(0o700)
+
+
 def test_a_build_that_failed_leaves_the_next_tree_unknown(tmp_path: Path) -> None:
     registry = Registry(tmp_path)
     units = {"award:a": {"a.json": 0}, "award:b": None, "badge:c": None}
     registry.build(units, {}, "saved")
-    unit_trees = stored_unit_trees(dict(registry.records), registry.state, tree_id(registry.out), None)
+    unit_trees = stored_unit_trees(
+        dict(registry.records), registry.state, tree_id(registry.out), None, registry.saved
+    )
     following = tree_id(next_tree(registry.out))
     with contextlib.suppress(RuntimeError), updated_output(registry.out, {}, unit_trees=unit_trees):
         raise RuntimeError("refused")
