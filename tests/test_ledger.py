@@ -11,7 +11,10 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import sys
+import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -281,13 +284,13 @@ def test_the_ledger_compared_in_one_pass_says_what_sets_of_its_lines_say(
     """`compare_sorted` keeps no set of the lines nor of the planned paths (merged, both
     sorted): it answers only for lines sorted without repeats (as `record` writes them), and
     then as the plain formulas do."""
-    comparison = ledger.compare_sorted(lines, sorted(planned))
+    comparison = ledger.compare_sorted(lines, iter(sorted(planned)))  # (read once, in order)
     in_order = all(a < b for a, b in itertools.pairwise(lines))
     assert (comparison is not None) == in_order
     if comparison is not None:
         assert comparison.missing == set(lines) - planned
         assert comparison.unrecorded == len(planned - set(lines))
-    pngs = ledger.compare_sorted(lines, sorted(planned), lambda path: path.endswith(".png"))
+    pngs = ledger.compare_sorted(lines, iter(sorted(planned)), lambda path: path.endswith(".png"))
     if pngs is not None:  # (a registry that does not sign leaves its ledger's OB 3.0 lines out)
         assert pngs.missing == {path for path in set(lines) - planned if not path.endswith(".png")}
         assert pngs.unrecorded == len(planned - set(lines))
@@ -349,7 +352,7 @@ def test_recording_merges_the_ledger_as_the_plain_formula_says(
     ledger.forget_reads()
     written = {(p + "index.html" if p.endswith("/") else p): 1 for p in planned}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ledger, "_each_permanent_path", lambda registry: iter([*planned, *planned]))
+        patch.setattr(ledger, "_path_families", lambda registry: [([*planned, *planned], str)])
         patch.setattr(ledger, "RENDER_LINES", 2)
         added = ledger.record(content, None, written)  # type: ignore[arg-type]
     assert added == len(planned - before)
@@ -366,7 +369,7 @@ def test_a_ledger_that_cannot_be_read_is_never_taken_for_an_empty_one(tmp_path: 
     file = ledger.ledger_file(tmp_path)
     file.symlink_to(file.name)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ledger, "_each_permanent_path", lambda registry: iter(["assertions/a.json"]))
+        patch.setattr(ledger, "_path_families", lambda registry: [(["assertions/a.json"], str)])
         with pytest.raises(OSError):
             ledger.record(tmp_path, None, {"assertions/a.json": 1})  # type: ignore[arg-type]
     assert file.is_symlink() and [p.name for p in tmp_path.iterdir()] == [file.name]
@@ -388,7 +391,50 @@ def test_the_paths_not_written_are_those_a_lookup_by_path_finds(
     missing = [
         path for path in ordered if (path + "index.html" if path.endswith("/") else path) not in set(written)
     ]
-    assert ledger.not_written(ordered, iter(written)) == missing
+    assert ledger.not_written(iter(ordered), iter(written)) == missing
+
+
+#: Families of paths as `_path_families` gives them: objects, and what makes each one's path.
+_FAMILY_PATHS = (str, lambda text: f"assertions/{text}.json", lambda text: f"en/assertions/{text}/")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.text(alphabet="ab-./", max_size=4)), st.sampled_from(range(len(_FAMILY_PATHS)))
+        ),
+        max_size=5,
+    )
+)
+def test_the_permanent_paths_come_sorted_each_once_from_their_families(families: list[Any]) -> None:
+    """`sorted_permanent_paths` merges the families, each sorted by its paths, not by its
+    objects (`ab` comes before `ab-x`, but `assertions/ab.json` after `assertions/ab-x.json`),
+    into the sorted set of every path they make."""
+    made = [(objects, _FAMILY_PATHS[index]) for objects, index in families]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ledger, "_path_families", lambda registry: made)
+        merged = list(ledger.sorted_permanent_paths(None))  # type: ignore[arg-type]
+        assert merged == sorted(ledger.permanent_paths(None))  # type: ignore[arg-type]
+    assert merged == sorted({path_of(o) for objects, path_of in made for o in objects})
+
+
+def test_the_permanent_paths_are_never_all_made_at_once() -> None:
+    """Four families of 100 000 awards' paths: as one list they would hold every path."""
+    objects = [f"{number:020d}" for number in range(100_000)]
+    paths = (lambda i: f"assertions/{i}.json", lambda i: f"assertions/{i}.png", lambda i: f"assertions/{i}/")
+    made = [(objects, path_of) for path_of in (*paths, lambda i: f"en/assertions/{i}/")]
+    every_path = sum(sys.getsizeof(path_of(objects[0])) for _, path_of in made) * len(objects)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ledger, "_path_families", lambda registry: made)
+        tracemalloc.start()
+        try:
+            count = sum(1 for _ in ledger.sorted_permanent_paths(None))  # type: ignore[arg-type]
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert count == 4 * len(objects)
+    assert peak < every_path / 2, (peak, every_path)
 
 
 def test_a_build_that_would_record_a_path_it_did_not_write_is_refused(tmp_path: Path) -> None:

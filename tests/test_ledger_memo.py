@@ -83,7 +83,7 @@ def test_the_shape_changes_exactly_when_the_permanent_paths_do(tmp_path: Path) -
         assert (shape_one == shape_other) == (paths_one == paths_other), (one, other)
     assert len({shape for shape, _ in facts.values()}) == len(facts) - 2
     for name, registry in registries.items():  # (the list `record` merges: the same paths, once)
-        assert ledger.sorted_permanent_paths(registry) == sorted(ledger.permanent_paths(registry)), name
+        assert list(ledger.sorted_permanent_paths(registry)) == sorted(ledger.permanent_paths(registry)), name
 
 
 def _build(content: Path, out: Path, *extra: str) -> int:
