@@ -187,7 +187,7 @@ class BuildCache:
         if self.folder is None:
             return
         for name in names:
-            for path in (self.folder / f"{name}.pickle", self.folder / f"{name}{DELTA_SUFFIX}.pickle"):
+            for path in self._files_of(name):
                 with contextlib.suppress(OSError):
                     path.unlink(missing_ok=True)
 
@@ -200,7 +200,7 @@ class BuildCache:
         """
         if self.folder is None:
             return
-        for path in (self.folder / f"{name}.pickle", self.folder / f"{name}{DELTA_SUFFIX}.pickle"):
+        for path in self._files_of(name):
             try:
                 path.unlink(missing_ok=True)
             except OSError as error:
@@ -208,6 +208,11 @@ class BuildCache:
                     f"the build cache cannot be changed ({error.strerror}: {path}); delete the folder "
                     f"{self.folder} or build with --no-cache"
                 ) from error
+
+    def _files_of(self, name: str) -> tuple[Path, Path]:
+        """The files of part `name` in the (existing) cache folder: its base, and its delta."""
+        assert self.folder is not None
+        return self.folder / f"{name}.pickle", self.folder / f"{name}{DELTA_SUFFIX}.pickle"
 
     def _identity(self, name: str) -> Identity | None:
         """What tells one stored base from another: its file's inode, size and time. A new base
