@@ -212,8 +212,10 @@ _AT_PARTS = {
 }
 #: « arobase » as a word (« a » is everywhere: looked for only where the text has « robase »).
 _AROBASE_PARTS = tuple(re.compile(rf"{a}(?<!\w{a})[rR][oO][bB][aA][sS][eE](?!\w)") for a in "aA")
+#: How many characters before an « @ » its local part is looked for in (`_addresses`).
+LOCAL_LOOKBACK = 96
 #: `_LOCAL_RE` on the reversed text: matched from the « @ » backwards instead of tried at each
-#: of the 96 characters before it (`$` may be before a final newline: `\n?`).
+#: of the `LOCAL_LOOKBACK` characters before it (`$` may be before a final newline: `\n?`).
 _LOCAL_REVERSED_RE = re.compile(r"\n?([\w%+-](?:[\w.%+-]*[\w%+-])?)(?![\w.%+-])")
 _FR_PHONE_REST = rf"(?P<sep>{_PSEP}?)\d{{2}}(?:(?P=sep)\d{{2}}){{3}}(?!\w)(?!(?P=sep)\d)"
 _FR_PHONE_PARTS = {
@@ -388,14 +390,14 @@ def _emails(text: str, outline: _Outline | None = None) -> Iterator[tuple[int, i
 
 def _addresses(text: str, ats: Iterable[re.Match[str]]) -> Iterator[tuple[int, int, str, str]]:
     for at in ats:
-        before = text[max(0, at.start() - 96) : at.start()]
+        before = text[max(0, at.start() - LOCAL_LOOKBACK) : at.start()]
         if at.group(0)[0] != "@":
             before = before.rstrip(" \t\u00a0\u202f")
         local = _local_part(before)
         domain = _DOMAIN_RE.match(text, at.end())
         if local is None or domain is None or domain["tld"].lower() in _FILE_TLDS:
             continue
-        start = at.start() - (len(text[max(0, at.start() - 96) : at.start()]) - local[0])
+        start = at.start() - (len(text[max(0, at.start() - LOCAL_LOOKBACK) : at.start()]) - local[0])
         yield start, domain.end(), local[1], _OBFUSCATED_DOT_RE.sub(".", domain["domain"])
 
 
@@ -425,14 +427,14 @@ def find_personal_data(
 def _emails_reference(text: str) -> Iterator[tuple[int, int, str, str]]:
     """`_emails` with `_AT_RE` and `_LOCAL_RE` as they are (the tests' reference)."""
     for at in _AT_RE.finditer(text):
-        before = text[max(0, at.start() - 96) : at.start()]
+        before = text[max(0, at.start() - LOCAL_LOOKBACK) : at.start()]
         if at.group(0)[0] != "@":
             before = before.rstrip(" \t\u00a0\u202f")
         local = _LOCAL_RE.search(before)
         domain = _DOMAIN_RE.match(text, at.end())
         if local is None or domain is None or domain["tld"].lower() in _FILE_TLDS:
             continue
-        start = at.start() - (len(text[max(0, at.start() - 96) : at.start()]) - local.start())
+        start = at.start() - (len(text[max(0, at.start() - LOCAL_LOOKBACK) : at.start()]) - local.start())
         yield start, domain.end(), local.group(0), _OBFUSCATED_DOT_RE.sub(".", domain["domain"])
 
 
@@ -986,15 +988,16 @@ def text_errors(
 BLOCK_BYTES = 1 << 20
 #: Bytes before each block's first line scanned with it. No detector's match holds a newline,
 #: with one exception: an address's local part may end the line before its « @ » (`_LOCAL_RE`
-#: ends with `$`), and it is looked for among the 96 characters before the « @ » (`_addresses`),
+#: ends with `$`), and it is looked for among the `LOCAL_LOOKBACK` characters before the « @ »,
 #: of at most four bytes each. A few bytes more for a character cut at the block's start.
-BLOCK_LEAD = 4 * 96 + 16
+BLOCK_LEAD = 4 * LOCAL_LOOKBACK + 16
 
 
 def line_blocks(data: bytes, size: int = BLOCK_BYTES, start: int = 0) -> Iterator[tuple[int, int]]:
-    """Where `data[start:]` is cut into blocks (start, end) of at least `size` bytes that end after a newline (the last one at the
-    end of `data`), each after the first starting `BLOCK_LEAD` bytes before the end of the one
-    before, at the next character (UTF-8 continuation bytes skipped).
+    """Where `data[start:]` is cut into blocks (start, end) of at least `size` bytes that end
+    after a newline (the last one at the end of `data`), each after the first starting
+    `BLOCK_LEAD` bytes before the end of the one before, at the next character (UTF-8
+    continuation bytes skipped).
 
     So every line is whole in one block, after at least `BLOCK_LEAD - 3` bytes of what comes
     before it (or all of it): the line of a block's end is in no later block, and the
@@ -1019,7 +1022,7 @@ def clean_in_blocks(data: bytes, public: frozenset[str], size: int = BLOCK_BYTES
 
     A finding of the whole text lies in one line, or ends a line and crosses into the next
     through an address's local part; the block that holds that next line whole also holds
-    the 96 characters before its « @ », and what every detector looks at around a match (a
+    the characters before its « @ » that are looked at, and what every detector looks at around a match (a
     few characters behind, the rest of the line ahead) is the same there. The converse is not
     needed: a block that starts within a line may find what the whole text does not, and the
     caller then scans the whole text, whose findings are the ones reported.
