@@ -789,7 +789,10 @@ def _outputs(
             urls.endorsement_json(endorsement),
             jsonld.dumps(jsonld.endorsement_document(registry, endorsement)),
         )
-    parts = tuple(shard.bundle for shard in shards if shard.number > 0)
+    parts = {
+        lang: tuple(shard.bundle for shard in shards if shard.lang == lang)
+        for lang in registry.site.languages
+    }
     yield from render_pages(registry, env, units=False, search_parts=parts)
     yield ".nojekyll", b""
 

@@ -15,7 +15,7 @@ import itertools
 import posixpath
 import re
 import types
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -278,16 +278,22 @@ def _other_language(path: str, lang: str) -> str:
 
 
 def render_pages(
-    registry: Registry, env: jinja2.Environment, *, units: bool = True, search_parts: tuple[str, ...] = ()
+    registry: Registry,
+    env: jinja2.Environment,
+    *,
+    units: bool = True,
+    search_parts: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Iterator[Page]:
     """Every page of the site in every language, as (path, bytes), in a fixed order.
 
     `units=False` leaves out the award, badge and issuer pages and the portfolios (the build
     produces them unit by unit — `award_pages`, `badge_pages`, `issuer_pages`, `earner_pages` —
-    and keeps those that did not change).
+    and keeps those that did not change). `search_parts`: by language, the folders of the
+    search index's parts that its search page merges (`search.shards`), besides `pagefind/`.
     """
     for lang in registry.site.languages:
-        yield from _pages_in(registry, env, lang, units=units, search_parts=search_parts)
+        parts = (search_parts or {}).get(lang, ())
+        yield from _pages_in(registry, env, lang, units=units, search_parts=parts)
     yield "404.html", _render(env, "404.html", _context(registry, "404.html", "fr", root=True))
     yield from sitemaps(registry)
     yield urls.robots(), robots(registry)

@@ -111,20 +111,27 @@ class SearchIndexError(BuildError):
 # --- which pages, and what the index learns about each ------------------------------------
 
 
-#: Pages per part of the search index (see `shards()`): Pagefind indexes about 1 500 pages a
-#: second here, and a change makes only its part be indexed again. At 10 000 awards (6 198 pages)
-#: a listed award's part is 1 033 pages on average with 1 000 (1 631 with 2 000, 588 with 500),
-#: and a visitor's first word search costs 34 requests, 222 KB and 1.7 s at 100 ms of latency
-#: (25, 188 KB and 1.5 s with 2 000; 52, 296 KB and 2.0 s with 500): see docs/scaling.md.
-SHARD_PAGES = 1000
+#: Pages per part of the search index (see `shards()`), a part holding the pages of one language:
+#: Pagefind indexes about 1 500 pages a second here, on one core a service, and a change makes
+#: only its parts be indexed again (a listed award's page in each language: a part of each,
+#: indexed side by side). At 10 000 awards (6 198 pages), a listed award's parts hold about
+#: 450 pages each; see docs/scaling.md for what a visitor's first search costs.
+SHARD_PAGES = 500
 
 
 @dataclass(frozen=True)
 class Shard:
-    """A part of the search index: the pages Pagefind indexes together, and where it goes."""
+    """A part of the search index: the pages Pagefind indexes together, and where it goes.
+
+    `lang`: the language of all its pages, or None for the first part (`pagefind/`), which
+    holds pages of every language. The browser loads the WebAssembly of its page's language
+    from the first part only, and reads each merged part in that language: a part without
+    pages in that language would be read in another one (Pagefind falls back to the language
+    with the most pages), so a search page merges the parts of its own language only."""
 
     number: int
     pages: tuple[str, ...]
+    lang: str | None = None
 
     @property
     def bundle(self) -> str:
@@ -136,50 +143,69 @@ def shards(registry: Registry, shard_pages: int = SHARD_PAGES) -> list[Shard]:
     """The indexed pages, in parts of about `shard_pages`, merged by the browser when searching.
 
     One index for a big registry would make every change index every page again (seconds at
-    ten thousand awards). The pages go in *groups*, and each group to part
-    `hash(group) mod count`, so a group stays in its part until the number of parts changes:
+    ten thousand awards). A registry of at most `shard_pages` indexed pages has one part,
+    `pagefind/`. A bigger one has:
 
-    - a badge's pages and the pages of its listed awards are one group (a badge change, which
-      shows on all of them, indexes one part again), as long as they are at most half a part
-      (`badge_groups`); a popular badge's are split into groups of that size, each award's
-      pages (every language) in the group its id hashes to, the badge's own in the first;
-    - an issuer's pages are a group.
+    - a first part, `pagefind/`, with the issuers' pages in every language: it ships
+      Pagefind's code and each language's WebAssembly (see `Shard`), and an issuer page
+      changes only with the issuer or its badges;
+    - then, language by language, parts holding only that language's pages. A visitor
+      searches in one language: the search page merges its language's parts only (before,
+      each part held both, and the browser fetched an entry of each part either way). A
+      listed award's page in each language is in a part of each, and the two parts are
+      indexed side by side (Pagefind uses one core a service): at 10 000 awards, the part
+      of 1 070 pages of both languages took 1.07 s, its French and English halves 0.75 s.
 
-    Without that split, a part held all the pages of the most awarded badge, whatever their
-    number: at 50 000 awards the largest part had 7 182 pages (Pagefind then took 376 MB, and
-    a change to one of its awards indexed all 7 182 again). A registry under `shard_pages`
-    pages has one part: `pagefind/`, as without parts.
+    In a language, the pages go in *groups*, and each group to part `hash(group) mod count`,
+    so a group stays in its part until the number of its language's parts changes:
+
+    - a badge's page and the pages of its listed awards are one group (a badge change, which
+      shows on all of them, indexes one part of each language again), as long as they are at
+      most half a part (`badge_groups`); a popular badge's are split into groups of that size,
+      each award's page in the group its id hashes to, the badge's own in the first. Without
+      that split, a part held all the pages of the most awarded badge: at 50 000 awards the
+      largest part had 7 182 pages (Pagefind then took 376 MB, and a change to one of its
+      awards indexed all 7 182 again).
     """
     languages = registry.site.languages
     listed: dict[str, list[Award]] = {slug: [] for slug in registry.badges}
     for award in registry.awards.values():
         if award.listed:
             listed[award.badge.slug].append(award)
-    group_of: dict[str, str] = {}  # badge slug or award id → its group
+    group_of: dict[str, str] = {}  # badge slug or award id → its group (the same in every language)
     for slug, awards in listed.items():
-        group_of.update(badge_groups(slug, awards, len(languages), max(1, shard_pages // 2)))
-    groups: dict[str, list[str]] = {}
+        group_of.update(badge_groups(slug, awards, 1, max(1, shard_pages // 2)))
+    first: list[str] = []
+    groups_in: dict[str, dict[str, list[str]]] = {}  # language → group → its pages
     for lang in languages:
+        groups = groups_in[lang] = {}
         for badge in registry.badges.values():
             groups.setdefault(group_of[badge.slug], []).append(urls.badge_page(badge, lang) + "index.html")
-        for issuer in registry.issuers.values():
-            groups.setdefault(f"issuer:{issuer.slug}", []).append(
-                urls.issuer_page(issuer, lang) + "index.html"
-            )
+        first += [urls.issuer_page(issuer, lang) + "index.html" for issuer in registry.issuers.values()]
         for award in registry.awards.values():
             if award.listed:
                 groups.setdefault(group_of[award.id], []).append(urls.award_page(award, lang) + "index.html")
-    total = sum(len(pages) for pages in groups.values())
+    total = len(first) + sum(len(pages) for groups in groups_in.values() for pages in groups.values())
     if total == 0:
         return []
-    count = max(1, -(-total // max(1, shard_pages)))
-    if count == 1:
+    if total <= max(1, shard_pages):
         return [Shard(0, tuple(indexed_pages(registry)))]
+    found = [Shard(0, tuple(first))]
+    for lang, groups in groups_in.items():
+        for pages in _spread(groups, shard_pages):
+            found.append(Shard(len(found), tuple(pages), lang))
+    return found
+
+
+def _spread(groups: Mapping[str, list[str]], shard_pages: int) -> list[list[str]]:
+    """The groups' pages in `ceil(pages / shard_pages)` parts, each group in the part its name
+    hashes to; the parts left empty are left out."""
+    total = sum(len(pages) for pages in groups.values())
+    count = max(1, -(-total // max(1, shard_pages)))
     parts: list[list[str]] = [[] for _ in range(count)]
     for name in sorted(groups):
         parts[_hashed(name) % count].extend(groups[name])
-    found = [pages for pages in parts if pages]
-    return [Shard(number, tuple(pages)) for number, pages in enumerate(found)]
+    return [pages for pages in parts if pages]
 
 
 def badge_groups(slug: str, awards: Sequence[Award], languages: int, group_pages: int) -> dict[str, str]:

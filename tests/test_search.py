@@ -386,10 +386,28 @@ def test_an_index_in_parts_holds_every_page_once(sharded: Served) -> None:
         expected |= {f"/{prefix}issuers/{slug}/" for slug in ISSUERS}
         expected |= {f"/{prefix}assertions/{award_id}/" for award_id in LISTED}
     assert sorted(urls) == sorted(expected)
-    page = (sharded.folder / "recherche/index.html").read_text("utf-8")
-    named = re.search(r'data-index-parts="([^"]*)"', page)
-    assert named is not None
-    assert sorted(named.group(1).split()) == sorted(f"../pagefind/{p.parent.name}/" for p in parts)
+
+
+def _languages_of(bundle: Path) -> set[str]:
+    """The languages Pagefind made an index of in a bundle (its `pagefind-entry.json`)."""
+    return set(json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))["languages"])
+
+
+def test_each_part_is_of_one_language_and_each_search_page_merges_its_own(sharded: Served) -> None:
+    """The first part holds every language (the browser takes each language's WebAssembly from
+    it); each other part one language, merged by that language's search page only (Pagefind
+    would read a part without the page's language in another one)."""
+    assert _languages_of(sharded.folder / "pagefind") == {"fr", "en"}
+    parts = {p.name: _languages_of(p) for p in sorted((sharded.folder / "pagefind").glob("part-*"))}
+    assert all(len(languages) == 1 for languages in parts.values()), parts
+    for page, lang, up in (
+        ("recherche/index.html", "fr", "../"),
+        ("en/recherche/index.html", "en", "../../"),
+    ):
+        named = re.search(r'data-index-parts="([^"]*)"', (sharded.folder / page).read_text("utf-8"))
+        assert named is not None
+        mine = sorted(f"{up}pagefind/{name}/" for name, languages in parts.items() if languages == {lang})
+        assert mine and sorted(named.group(1).split()) == mine
 
 
 def test_the_browser_searches_every_part_as_one_index(browser: Any, sharded: Served) -> None:
@@ -402,13 +420,26 @@ def test_the_browser_searches_every_part_as_one_index(browser: Any, sharded: Ser
         tab.open("recherche/?family=savoir-etre")
         etre = {slug for slug, badge in BADGES.items() if badge["family"] == "savoir-etre"}
         assert sorted(tab.results("family=savoir-etre")) == sorted(_pages_of_badges(etre))
+        french, mark = _parts_asked(tab.requests), len(tab.requests)
         tab.open("en/recherche/?kind=badge")
         assert sorted(tab.results("kind=badge")) == sorted(f"en/badges/{s}/" for s in BADGES)
+        tab.open("en/recherche/?kind=award")
+        assert sorted(tab.results("kind=award")) == sorted(f"en/assertions/{a}/" for a in LISTED)
+        english = _parts_asked(tab.requests[mark:])
         # Pagefind's code comes from the first part only: the parts hold none (see below), and
         # the browser asked for none there, yet searched them (their index files were fetched).
         from_parts = [urlsplit(u).path for u in tab.requests if "/pagefind/part-" in u]
         assert any(path.endswith(".pf_meta") for path in from_parts), "the parts were searched"
         assert [p for p in from_parts if p.endswith((".js", ".pagefind"))] == []
+    # Each search page read its own language's parts, and only those.
+    folder = sharded.folder / "pagefind"
+    assert french == {p.name for p in folder.glob("part-*") if _languages_of(p) == {"fr"}}
+    assert english == {p.name for p in folder.glob("part-*") if _languages_of(p) == {"en"}}
+
+
+def _parts_asked(requests: list[str]) -> set[str]:
+    """The parts of the index (`part-N`) that `requests` fetched something of."""
+    return {urlsplit(u).path.split("/pagefind/")[1].split("/")[0] for u in requests if "/pagefind/part-" in u}
 
 
 def test_only_the_first_part_ships_pagefinds_code(sharded: Served) -> None:

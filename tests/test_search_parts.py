@@ -77,31 +77,73 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _listed_pages_by_badge(registry: Any) -> Counter[str]:
-    languages = len(registry.site.languages)
-    found: Counter[str] = Counter({slug: languages for slug in registry.badges})
+    """The pages of each badge and of its listed awards, in one language."""
+    found: Counter[str] = Counter(dict.fromkeys(registry.badges, 1))
     for award in registry.awards.values():
         if award.listed:
-            found[award.badge.slug] += languages
+            found[award.badge.slug] += 1
     return found
 
 
-@pytest.mark.parametrize("shard_pages", [20, 30, 40])
-def test_parts_hold_every_indexed_page_once_and_a_popular_badge_is_spread(
+@pytest.mark.parametrize("shard_pages", [8, 12, 16])
+def test_parts_hold_every_indexed_page_once_each_part_one_language_and_a_popular_badge_is_spread(
     generated: Any, shard_pages: int
 ) -> None:
     parts = shards(generated, shard_pages)
     pages = [page for part in parts for page in part.pages]
     assert sorted(pages) == sorted(indexed_pages(generated))
     assert [part.number for part in parts] == list(range(len(parts)))
+    # The first part: the issuers' pages in every language (it ships each language's WebAssembly).
+    first, *others = parts
+    assert first.lang is None
+    assert sorted(first.pages) == sorted(page for page in pages if "issuers/" in page)
+    assert {_language(page) for page in first.pages} == {"fr", "en"}
+    # The others: one language each, every language its own parts.
+    for part in others:
+        assert part.lang in ("fr", "en")
+        assert {_language(page) for page in part.pages} == {part.lang}, part.number
+    assert {part.lang for part in others} == {"fr", "en"}
     part_of = {page: part.number for part in parts for page in part.pages}
     by_badge = _listed_pages_by_badge(generated)
     small = [slug for slug, count in by_badge.items() if count <= shard_pages // 2]
     large = [slug for slug, count in by_badge.items() if count > shard_pages // 2]
     assert small and large, "the registry has both kinds of badges"
-    for slug in small:  # with all its listed awards, in one part
-        assert len({part_of[page] for page in _pages_of(generated, slug)}) == 1, slug
-    for slug in large:  # its awards in several groups: in more than one part
-        assert len({part_of[page] for page in _pages_of(generated, slug)}) > 1, slug
+    spread = set()
+    for lang in ("fr", "en"):
+        for slug in small:  # with all its listed awards, in one part of each language
+            in_lang = [page for page in _pages_of(generated, slug) if _language(page) == lang]
+            assert len({part_of[page] for page in in_lang}) == 1, (slug, lang)
+        for slug in large:  # its awards in groups of half a part, each group whole in one part
+            listed = [a for a in generated.awards.values() if a.badge.slug == slug and a.listed]
+            group_of = badge_groups(slug, listed, 1, shard_pages // 2)
+            assert all(name.startswith(f"badge:{slug}/") for name in group_of.values()), slug
+            parts_of_group: dict[str, set[int]] = {}
+            for page in _pages_of(generated, slug):
+                if _language(page) == lang:
+                    parts_of_group.setdefault(group_of[_key_of(page)], set()).add(part_of[page])
+            assert all(len(found) == 1 for found in parts_of_group.values()), (slug, lang)
+            if len(set().union(*parts_of_group.values())) > 1:
+                spread.add(slug)
+    assert spread, "a popular badge's groups are spread over more than one part"
+
+
+def test_a_registry_that_fits_in_a_part_has_one_with_every_language(generated: Any) -> None:
+    """Up to `shard_pages` indexed pages: `pagefind/` alone, in the order of `indexed_pages`."""
+    total = len(indexed_pages(generated))
+    assert [(part.number, part.lang, part.pages) for part in shards(generated, total)] == [
+        (0, None, tuple(indexed_pages(generated)))
+    ]
+    assert len(shards(generated, total - 1)) > 1
+
+
+def _key_of(page: str) -> str:
+    """The badge slug or award id of a badge or award page (`[en/]badges/<slug>/index.html`)."""
+    return page.removeprefix("en/").split("/")[1]
+
+
+def _language(page: str) -> str:
+    """The language of an indexed page: English pages are under `en/`, French ones at the root."""
+    return "en" if page.startswith("en/") else "fr"
 
 
 def _pages_of(registry: Any, slug: str) -> list[str]:
