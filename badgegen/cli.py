@@ -99,7 +99,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         "--search-shard-pages",
         type=int,
         default=search.SHARD_PAGES,
-        help=f"pages per part of the search index (default {search.SHARD_PAGES}): "
+        help=f"pages per part of the search index, one language a part (default {search.SHARD_PAGES}): "
         "a change indexes only its part again",
     )
 

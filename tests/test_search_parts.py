@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badgegen.pipeline import BuildConfig, check
-from badgegen.search import badge_groups, indexed_pages, shards, whole_answers
+from badgegen.search import _spread, badge_groups, indexed_pages, shards, whole_answers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -60,6 +60,37 @@ def test_a_badge_is_one_group_while_it_fits_else_groups_that_do_not_depend_on_th
     if languages * (2 + len(ids)) <= split * group_pages:
         more = badge_groups("semer", [*awards, _Award("z" * 21)], languages, group_pages)
         assert {key: more[key] for key in groups} == groups
+
+
+_groups = st.dictionaries(
+    st.text(alphabet="abcdefgh:/0123", min_size=1, max_size=8),
+    st.integers(1, 30),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sizes=_groups, shard_pages=st.integers(1, 120), data=st.data())
+def test_groups_are_spread_whole_and_stay_in_their_part_while_the_count_stays(
+    sizes: dict[str, int], shard_pages: int, data: st.DataObject
+) -> None:
+    """A language's groups in parts (`_spread`): every page once, each group whole in one part,
+    as many parts as `shard_pages` asks at most; a page added to one group moves no other group
+    while the number of parts stays (only that group's part is indexed again)."""
+    groups = {name: [f"{name}#{n}" for n in range(size)] for name, size in sizes.items()}
+    parts = _spread(groups, shard_pages)
+    total = sum(sizes.values())
+    assert sorted(page for part in parts for page in part) == sorted(p for ps in groups.values() for p in ps)
+    assert 1 <= len(parts) <= -(-total // shard_pages) and all(parts)
+    part_of = {page: number for number, part in enumerate(parts) for page in part}
+    assert all(len({part_of[page] for page in pages}) == 1 for pages in groups.values())
+    grown = data.draw(st.sampled_from(sorted(groups)))
+    more = {name: [*pages, f"{name}#new"] if name == grown else pages for name, pages in groups.items()}
+    after = _spread(more, shard_pages)
+    if -(-(total + 1) // shard_pages) == -(-total // shard_pages):
+        kept = [part for part in parts if not any(page.startswith(f"{grown}#") for page in part)]
+        assert all(part in after for part in kept)
 
 
 @pytest.fixture(scope="module")
