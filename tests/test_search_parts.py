@@ -9,6 +9,7 @@ grows with the most awarded badge.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import re
 import sys
@@ -165,6 +166,17 @@ def test_a_registry_that_fits_in_a_part_has_one_with_every_language(generated: A
         (0, None, tuple(indexed_pages(generated)))
     ]
     assert len(shards(generated, total - 1)) > 1
+
+
+def test_a_french_only_registry_has_parts_in_french_and_the_first_one(generated: Any) -> None:
+    """One language: the first part holds its issuers' pages, every other part its pages."""
+    registry = dataclasses.replace(generated, site=dataclasses.replace(generated.site, languages=("fr",)))
+    parts = shards(registry, 12)
+    assert len(parts) > 2
+    assert [page for part in parts for page in part.pages if _language(page) == "en"] == []
+    assert sorted(page for part in parts for page in part.pages) == sorted(indexed_pages(registry))
+    assert parts[0].lang is None and all(part.lang == "fr" for part in parts[1:])
+    assert all("issuers/" in page for page in parts[0].pages)
 
 
 def _key_of(page: str) -> str:
