@@ -16,25 +16,19 @@ Chromium: Debian's /usr/bin/chromium, or $BADGEGEN_CHROMIUM.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import statistics
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from page_load import ARGS  # the same Chromium as the page-load benchmark
 from playwright.sync_api import Request, sync_playwright
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
-ARGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from badgegen.serve import make_server
+
 #: The searches asked: a word in the form, and a filter alone (every listed award).
 SEARCHES = (("mot « semis »", "recherche/?q=semis"), ("filtre « attribution »", "recherche/?kind=award"))
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def first_search(browser: Any, base: str, path: str, latency: float) -> tuple[float, int, int]:
@@ -59,7 +53,7 @@ def first_search(browser: Any, base: str, path: str, latency: float) -> tuple[fl
 
 
 def measure(site: Path, runs: int, latency: float) -> dict[str, dict[str, float]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server = make_server(site, 0)  # `badgegen serve`'s own: quiet, the site's headers
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     chromium = os.environ.get("BADGEGEN_CHROMIUM", "/usr/bin/chromium")
