@@ -200,7 +200,10 @@ _URL_RE = re.compile(r"(?:https?|ftp)://[^\s<>\"'`\\]+|\bwww\.[^\s<>\"'`\\]+", r
 # checks on generated texts that both find the same.
 
 _AT_PARTS = {
-    "@": re.compile("@"),
+    # Only an « @ » right after a character a local part ends with (or after one and a line
+    # break: `_LOCAL_RE`'s `$`): any other has no local part (`_addresses` would find none), and
+    # built files hold many (`"@context"`, `"@id"` in every JSON-LD document and baked image).
+    "@": re.compile(r"@(?:(?<=[\w%+-]@)|(?<=[\w%+-]\n@))"),
     "\uff20": re.compile("\uff20"),
     "&": re.compile(r"&(?:\#0*64;|\#[xX]0*40;|commat;)"),
     **{
