@@ -61,6 +61,7 @@ from zoneinfo import ZoneInfo
 from badgegen import urls
 from badgegen.errors import BuildError
 from badgegen.i18n import format_date, translate
+from badgegen.load import read_bytes
 from badgegen.model import Award, BadgeClass, Issuer, Registry
 from badgegen.trees import TreeWriter
 
@@ -676,8 +677,9 @@ class Service:
         assert stdin is not None
         try:
             messages = [_message(0, {"type": "NewIndex", "config": None})]
+            folder = str(root)
             for number, page in enumerate(shard.pages, start=1):
-                text = indexed_text((root / page).read_bytes().decode("utf-8"))
+                text = indexed_text(read_bytes(f"{folder}/{page}").decode("utf-8"))
                 payload = {"type": "AddFile", "index_id": 0, "file_path": page, "file_contents": text}
                 messages.append(_message(number, payload))
                 if len(messages) >= FEED_PAGES:
