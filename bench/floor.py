@@ -48,6 +48,9 @@ CHILD = r"""
 import sys
 from badgegen import cli, privacy, search, units
 off = set(sys.argv[1].split(",")) - {""}
+# What is replaced must exist: a renamed function would otherwise leave its part turned on.
+assert callable(units.scan_file) and callable(privacy.OutputScanner.__call__)
+assert callable(search.write_indexes)
 if "scan" in off:
     units.scan_file = lambda *args, **kwargs: []
     privacy.OutputScanner.__call__ = lambda self, relative, data: None
