@@ -116,6 +116,9 @@ http {{
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
                 break
             time.sleep(0.05)
+        else:
+            log = folder / "error.log"
+            raise SystemExit(f"nginx did not answer: {log.read_text() if log.is_file() else 'no log'}")
         yield f"https://127.0.0.1:{port}/"
     finally:
         nginx.terminate()
