@@ -20,8 +20,10 @@ With `--hugo`, each round also runs a cold Hugo build of the same registry, conv
 checks, so its fair match is the build without both.
 
 Each build runs in a child process of its own (so the parts turned off are turned off in the
-forked workers too, and each starts Python like a command does); the output folders are left
-under the registry (`floor-*`), to be deleted once the figures are read.
+forked workers too, and each starts Python like a command does), run as `bench/scale.py` runs
+its steps (`run_child`, `child_environment`: a fixed build time, no signing key, bytecode kept);
+the output folders are left under the registry (`floor-*`), to be deleted once the figures are
+read.
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from scale import child_environment, run_child, tail
 
 #: The variants: name → the parts turned off.
 VARIANTS = {
@@ -69,11 +71,11 @@ def build(registry: Path, off: tuple[str, ...], tag: str) -> tuple[float, dict[s
     out.mkdir()
     command = [sys.executable, "-c", CHILD, ",".join(off), "build", "--content", str(registry / "content")]
     command += ["--out", str(out / "site"), "--cache", str(out / "cache"), "--timings", str(timings)]
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, cwd=registry)
-    seconds = time.perf_counter() - started
+    child = run_child(command, registry, child_environment())  # (as bench/scale.py runs its steps)
+    if child.code != 0:
+        raise SystemExit(f"the build failed (exit {child.code}):\n{tail(child.stderr)}")
     stages = json.loads(timings.read_text(encoding="utf-8"))["stages"]
-    return seconds, {name: round(value, 2) for name, value in stages.items()}
+    return child.seconds, {name: round(value, 2) for name, value in stages.items()}
 
 
 def main() -> int:
